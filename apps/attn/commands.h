@@ -1,0 +1,12 @@
+// apps/attn/commands.h — every subcommand of the `attn` CLI registers itself through one add_<name>_command.
+// Each lives in its own cmd_<name>.cpp; main.cpp calls them in the order they appear in `attn --help`.
+// A command's callback throws attn::Error on bad input; main() turns it into "attn: error: …" and exit 1.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace attn::cli {
+
+void add_selftest_command(CLI::App& app);
+
+}  // namespace attn::cli

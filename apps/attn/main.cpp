@@ -1,0 +1,33 @@
+// apps/attn/main.cpp — entry point of the `attn` CLI. The only place that catches attn::Error (STYLE P13):
+// it prints "attn: error: <message>" to stderr and exits with status 1.
+#include <cstdio>
+#include <exception>
+
+#include "attn/core/error.h"
+#include "attn/core/version.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"attn — tokenizers, word vectors, seq2seq, the Transformer and BERT in C++"};
+  app.set_version_flag("--version", std::string("attn ") + attn::kVersion);
+  app.require_subcommand(0, 1);
+
+  attn::cli::add_selftest_command(app);
+
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      std::fputs(app.help().c_str(), stdout);
+      return 0;
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const attn::Error& e) {
+    std::fprintf(stderr, "attn: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "attn: internal error: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}
