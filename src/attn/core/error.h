@@ -14,7 +14,7 @@
 
 namespace attn {
 
-enum class ErrorKind { Value, Shape, DType, Io, Format, Unsupported, Index };
+enum class ErrorKind { Value, ShapeMismatch, DTypeMismatch, Io, Format, Unsupported, IndexOutOfRange };
 
 class Error : public std::runtime_error {
  public:
@@ -40,7 +40,7 @@ template <typename... Args>
     if (!(cond)) ::attn::throw_error(::attn::ErrorKind::Value, __VA_ARGS__); \
   } while (0)
 
-// ATTN_CHECK_KIND(ErrorKind::Shape, cond, "...") — same, with an explicit kind.
+// ATTN_CHECK_KIND(ErrorKind::ShapeMismatch, cond, "...") — same, with an explicit kind.
 #define ATTN_CHECK_KIND(kind, cond, ...)                     \
   do {                                                       \
     if (!(cond)) ::attn::throw_error(::attn::ErrorKind::kind, __VA_ARGS__); \
