@@ -44,8 +44,10 @@ Formatter make_formatter(const Tensor& t, const std::vector<double>& values) {
         hi = std::max(hi, std::fabs(v));
       }
     }
+    // PyTorch's _Formatter: integer-valued floats print as "3.", others with 4 decimals; scientific
+    // notation when the nonzero magnitudes span more than 1e3, exceed 1e8, or (non-integers) go below 1e-4.
     f.int_mode = all_int;
-    f.sci = hi > 0 && (hi / lo > 1000.0 || hi > 1e8 || lo < 1e-4) && !(all_int && hi < 1e8);
+    if (hi > 0) f.sci = hi / lo > 1000.0 || hi > 1e8 || (!all_int && lo < 1e-4);
   }
   for (double v : values) f.width = std::max(f.width, f.format(v).size());
   return f;
@@ -85,30 +87,39 @@ void collect(const Tensor& t, size_t d, std::vector<int64_t>& idx, std::vector<d
   }
 }
 
+// PyTorch's _tensor_str_with_formatter / _vector_str: rows wrap at 80 columns; "..." marks a summarised gap.
 void render(const Tensor& t, const Formatter& f, size_t d, std::vector<int64_t>& idx, size_t indent, std::string& s) {
   const size_t nd = t.shape().size();
-  s += '[';
   const auto items = shown(t.shape()[d], summarize(t));
-  for (size_t k = 0; k < items.size(); ++k) {
-    if (k > 0) {
-      s += ',';
-      if (d + 1 == nd) {
-        s += ' ';
-      } else {
-        s += std::string(nd - d - 1, '\n') + std::string(indent + d + 1, ' ');
+  if (d + 1 == nd) {
+    const size_t per_line = std::max<size_t>(1, (80 - std::min<size_t>(indent, 79)) / (f.width + 2));
+    std::vector<std::string> data;
+    for (int64_t i : items) {
+      if (i < 0) {
+        data.push_back(" ...");
+        continue;
       }
+      idx[d] = i;
+      const std::string v = f.format(element_as_double(t, linear_of(t.shape(), idx)));
+      data.push_back(std::string(f.width - v.size(), ' ') + v);
     }
+    s += '[';
+    for (size_t k = 0; k < data.size(); ++k) {
+      if (k > 0) s += (k % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";
+      s += data[k];
+    }
+    s += ']';
+    return;
+  }
+  s += '[';
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (k > 0) s += "," + std::string(nd - d - 1, '\n') + std::string(indent + 1, ' ');
     if (items[k] < 0) {
       s += "...";
       continue;
     }
     idx[d] = items[k];
-    if (d + 1 == nd) {
-      const std::string v = f.format(element_as_double(t, linear_of(t.shape(), idx)));
-      s += std::string(f.width - v.size(), ' ') + v;
-    } else {
-      render(t, f, d + 1, idx, indent, s);
-    }
+    render(t, f, d + 1, idx, indent + 1, s);
   }
   s += ']';
 }
@@ -129,11 +140,11 @@ std::string Tensor::str() const {
     } else if (numel() == 0) {
       s += "[]";
     } else {
-      render(*this, f, 0, idx, 7, s);
+      render(*this, f, 0, idx, 7, s);  // 7 = len("tensor(")
     }
   }
   if (numel() == 0 && dim() > 1) s += fmt::format(", size=({})", fmt::join(shape(), ", "));
-  if (dtype() != DType::F32 && dtype() != DType::I64) s += fmt::format(", dtype=torch.{}", dtype_name(dtype()));
+  if (dtype() != DType::F32 && dtype() != DType::I64 && dtype() != DType::Bool) s += fmt::format(", dtype=torch.{}", dtype_name(dtype()));
   if (requires_grad() && is_leaf()) s += ", requires_grad=True";
   s += ')';
   return s;

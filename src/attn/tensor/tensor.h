@@ -102,6 +102,7 @@ class Tensor {
   void backward(const Tensor& grad_output) const;
 
   TensorImpl* impl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
   bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
   std::string str() const;  // PyTorch-like printing (print.cpp)
 

@@ -1,0 +1,29 @@
+// attn/kernels/cpu/parallel.h — parallel_for over [0, n) with OpenMP, serial below a grain size.
+//
+// The thread count is attn::set_num_threads / ATTN_NUM_THREADS (it sets OpenMP's). Kernels split work so
+// that each index is written by exactly one thread: results do not depend on the thread count.
+#pragma once
+
+#include <omp.h>
+
+#include <cstdint>
+
+namespace attn::kernels {
+
+// f(begin, end) on disjoint chunks covering [0, n); runs serially when n < grain.
+template <typename F> void parallel_for(int64_t n, int64_t grain, F&& f) {
+  if (n <= 0) return;
+  if (n < grain) {
+    f(int64_t{0}, n);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int64_t nt = omp_get_num_threads(), t = omp_get_thread_num();
+    const int64_t chunk = (n + nt - 1) / nt;
+    const int64_t b = t * chunk, e = b + chunk < n ? b + chunk : n;
+    if (b < e) f(b, e);
+  }
+}
+
+}  // namespace attn::kernels

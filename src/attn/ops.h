@@ -1,0 +1,8 @@
+// attn/ops.h — every differentiable op, for code above the ops layer (nn, models, tests).
+#pragma once
+
+#include "attn/autograd/grad_mode.h"
+#include "attn/ops/binary.h"
+#include "attn/ops/shape.h"
+#include "attn/ops/unary.h"
+#include "attn/tensor/creation.h"
