@@ -9,7 +9,8 @@
 namespace attn::cli {
 
 void add_selftest_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("selftest", "check kernels against their references; print BLAS and threads");
+  auto* cmd =
+      app.add_subcommand("selftest", "check kernels against their references; print BLAS and threads");
   cmd->callback([] {
     std::printf("attn %s\n", kVersion);
     std::printf("BLAS:    %s\n", blas_info().c_str());

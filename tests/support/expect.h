@@ -25,8 +25,9 @@ inline std::string index_str(const Shape& shape, int64_t linear) {
   return fmt::format("[{}]", fmt::join(idx, ", "));
 }
 
-inline ::testing::AssertionResult tensor_near(const char* a_expr, const char* e_expr, const char*, const char*,
-                                              const Tensor& actual, const Tensor& expected, double atol, double rtol) {
+inline ::testing::AssertionResult tensor_near(const char* a_expr, const char* e_expr, const char*,
+                                              const char*, const Tensor& actual, const Tensor& expected,
+                                              double atol, double rtol) {
   if (!actual.defined() || !expected.defined()) {
     return ::testing::AssertionFailure() << a_expr << " or " << e_expr << " is undefined";
   }

@@ -19,8 +19,10 @@ class Fixture {
   // path relative to tests/data, e.g. "ops/softmax.safetensors"; `script` is named in errors.
   explicit Fixture(const std::string& path) : path_(std::string(ATTN_TEST_DATA) + "/" + path) {
     if (!std::filesystem::exists(path_)) {
-      throw_error(ErrorKind::Io, "fixture {} is missing — regenerate it with the script in tools/fixtures/ "
-                                 "(.venv/bin/python tools/fixtures/<area>.py)", path_);
+      throw_error(ErrorKind::Io,
+                  "fixture {} is missing — regenerate it with the script in tools/fixtures/ "
+                  "(.venv/bin/python tools/fixtures/<area>.py)",
+                  path_);
     }
     tensors_ = io::load_safetensors(path_);
   }
@@ -28,8 +30,9 @@ class Fixture {
   const Tensor& operator[](const std::string& name) const {
     auto it = tensors_.find(name);
     if (it == tensors_.end()) {
-      throw_error(ErrorKind::Io, "fixture {} has no tensor '{}' — is it out of date? rerun its tools/fixtures script",
-                  path_, name);
+      throw_error(ErrorKind::Io,
+                  "fixture {} has no tensor '{}' — is it out of date? rerun its tools/fixtures script", path_,
+                  name);
     }
     return it->second;
   }

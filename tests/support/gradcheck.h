@@ -75,7 +75,12 @@ inline GradCheckResult check_gradients(const OpCase& c, uint64_t seed = 1234) {
     std::string worst_msg;
     for (int64_t k = 0; k < probe[i].numel(); ++k) {
       const double orig = p[k];
-      auto at = [&](double h) { p[k] = orig + h; double v = loss(probe); p[k] = orig; return v; };
+      auto at = [&](double h) {
+        p[k] = orig + h;
+        double v = loss(probe);
+        p[k] = orig;
+        return v;
+      };
       const double e = c.eps;
       const double numeric = c.precise ? (-at(2 * e) + 8 * at(e) - 8 * at(-e) + at(-2 * e)) / (12 * e)
                                        : (at(e) - at(-e)) / (2 * e);
@@ -85,8 +90,8 @@ inline GradCheckResult check_gradients(const OpCase& c, uint64_t seed = 1234) {
       const double rel = d / std::max(std::fabs(numeric), 1.0);
       if (rel > worst) {
         worst = rel;
-        worst_msg = fmt::format("{}: input {} element {}: analytic {:.10g}, numeric {:.10g}, rel err {:.3g}", c.name,
-                                i, k, analytic[k], numeric, rel);
+        worst_msg = fmt::format("{}: input {} element {}: analytic {:.10g}, numeric {:.10g}, rel err {:.3g}",
+                                c.name, i, k, analytic[k], numeric, rel);
       }
     }
     const double norm_err = std::sqrt(diff2) / std::max(std::sqrt(num2), 1e-12);
@@ -112,7 +117,8 @@ class GradCheck : public ::testing::TestWithParam<OpCase> {};
 inline std::string case_name(const ::testing::TestParamInfo<OpCase>& info) { return info.param.name; }
 
 // Inputs bounded away from 0 (for log, sqrt, div …): |x| in [lo, hi] with random sign unless positive.
-inline std::function<Tensor(size_t, const Shape&, Generator&)> away_from_zero(double lo, double hi, bool positive) {
+inline std::function<Tensor(size_t, const Shape&, Generator&)> away_from_zero(double lo, double hi,
+                                                                              bool positive) {
   return [=](size_t, const Shape& s, Generator& g) {
     Tensor t = empty(s, DType::F64);
     double* p = t.data<double>();

@@ -69,7 +69,8 @@ TEST(Tensor, HalfAndBfloat16Conversions) {
   }
   EXPECT_TRUE(std::isinf(half_to_float(0x7c00)));
   EXPECT_TRUE(std::isnan(half_to_float(0x7e00)));
-  // torch.tensor([1.0, 3.140625, -0.0078125], dtype=torch.bfloat16).view(torch.int16) → [16256, 16457, -17408]
+  // torch.tensor([1.0, 3.140625, -0.0078125], dtype=torch.bfloat16).view(torch.int16) → [16256, 16457,
+  // -17408]
   EXPECT_EQ(bfloat16_to_float(16256), 1.0f);
   EXPECT_EQ(bfloat16_to_float(16457), 3.140625f);
   EXPECT_EQ(bfloat16_to_float(static_cast<uint16_t>(-17408)), -0.0078125f);
@@ -86,7 +87,8 @@ TEST(Tensor, ConvertAndCopyBetweenLayouts) {
   Tensor c = contiguous_copy(at);
   EXPECT_TRUE(c.is_contiguous());
   EXPECT_EQ(to_vector<float>(c), (std::vector<float>{1, 4, 2, 5, 3, 6}));
-  EXPECT_EQ(to_vector<int64_t>(convert(from_vector<float>({1.7f, -2.2f}), DType::I64)), (std::vector<int64_t>{1, -2}));
+  EXPECT_EQ(to_vector<int64_t>(convert(from_vector<float>({1.7f, -2.2f}), DType::I64)),
+            (std::vector<int64_t>{1, -2}));
   EXPECT_THROW(copy_(zeros({2}), zeros({3})), Error);
 }
 
@@ -103,12 +105,14 @@ TEST(Tensor, PrintsLikePyTorch) {
   // print(torch.arange(2000))
   EXPECT_EQ(arange(0, 2000, 1, DType::I64).str(), "tensor([   0,    1,    2,  ..., 1997, 1998, 1999])");
   // print(torch.arange(2000.))
-  EXPECT_EQ(arange(0, 2000, 1, DType::F32).str(),
-            "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n        1.9990e+03])");
+  EXPECT_EQ(
+      arange(0, 2000, 1, DType::F32).str(),
+      "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n        1.9990e+03])");
   // print(torch.arange(24.).reshape(2, 3, 4))
-  EXPECT_EQ(reshape_for_test(arange(0, 24, 1, DType::F32), {2, 3, 4}).str(),
-            "tensor([[[ 0.,  1.,  2.,  3.],\n         [ 4.,  5.,  6.,  7.],\n         [ 8.,  9., 10., 11.]],\n\n"
-            "        [[12., 13., 14., 15.],\n         [16., 17., 18., 19.],\n         [20., 21., 22., 23.]]])");
+  EXPECT_EQ(
+      reshape_for_test(arange(0, 24, 1, DType::F32), {2, 3, 4}).str(),
+      "tensor([[[ 0.,  1.,  2.,  3.],\n         [ 4.,  5.,  6.,  7.],\n         [ 8.,  9., 10., 11.]],\n\n"
+      "        [[12., 13., 14., 15.],\n         [16., 17., 18., 19.],\n         [20., 21., 22., 23.]]])");
   // print(torch.tensor([1e-5, 1.0])), print(torch.tensor([True, False]))
   EXPECT_EQ(from_vector<float>({1e-5f, 1.0f}).str(), "tensor([1.0000e-05, 1.0000e+00])");
   EXPECT_EQ(bool_tensor({1, 0}, {2}).str(), "tensor([ True, False])");

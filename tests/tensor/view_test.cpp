@@ -1,8 +1,9 @@
 // Layout arithmetic of views: shapes, strides and offsets equal PyTorch's for the same calls.
+#include "attn/tensor/view.h"
+
 #include <gtest/gtest.h>
 
 #include "attn/tensor/creation.h"
-#include "attn/tensor/view.h"
 
 namespace attn {
 namespace {
@@ -13,7 +14,8 @@ TEST(View, ReshapeKeepsStridesWhenPossible) {
   EXPECT_EQ(view_layout(c, {6, 4})->strides, (Strides{4, 1}));
   // torch.empty(2,3,4).transpose(0,1).view(3,8) → RuntimeError (needs a copy)
   EXPECT_FALSE(view_layout(transpose_layout(c, 0, 1), {3, 8}).has_value());
-  // torch.empty(2,3,4).transpose(1,2).view(2,12) → RuntimeError; .view(2,4,3) on it is fine: strides (12, 1, 4)
+  // torch.empty(2,3,4).transpose(1,2).view(2,12) → RuntimeError; .view(2,4,3) on it is fine: strides (12, 1,
+  // 4)
   EXPECT_FALSE(view_layout(transpose_layout(c, 1, 2), {2, 12}).has_value());
   EXPECT_EQ(view_layout(transpose_layout(c, 1, 2), {2, 4, 3})->strides, (Strides{12, 1, 4}));
   // torch.empty(2,3,4)[:, 1].view(2, 2, 2).stride() → (12, 2, 1)

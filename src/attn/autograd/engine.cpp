@@ -58,13 +58,15 @@ Tensor reduce_to_shape(const Tensor& grad, const Shape& shape) {
 }
 
 Tensor accumulate(const Tensor& a, const Tensor& b) {
-  ATTN_CHECK_KIND(ShapeMismatch, a.shape() == b.shape(), "autograd: gradient of shape {} cannot accumulate into {}",
-                  shape_str(b.shape()), shape_str(a.shape()));
+  ATTN_CHECK_KIND(ShapeMismatch, a.shape() == b.shape(),
+                  "autograd: gradient of shape {} cannot accumulate into {}", shape_str(b.shape()),
+                  shape_str(a.shape()));
   Tensor out = contiguous_copy(a);
   dispatch_floating(a.dtype(), "autograd accumulate", [&]<typename T>() {
     T* o = out.data<T>();
     const T* g = static_cast<const T*>(b.storage()->data());
-    for_each_strided(b.shape(), out.strides(), 0, b.strides(), b.offset(), [&](int64_t i, int64_t j) { o[i] += g[j]; });
+    for_each_strided(b.shape(), out.strides(), 0, b.strides(), b.offset(),
+                     [&](int64_t i, int64_t j) { o[i] += g[j]; });
   });
   return out;
 }
@@ -100,8 +102,8 @@ void accumulate_into_leaf(TensorImpl& leaf, const Tensor& g) {
 void run_backward(const Tensor& root, const Tensor& grad_output) {
   ATTN_CHECK(root.requires_grad(), "backward: tensor does not require grad and does not have a grad_fn");
   ATTN_CHECK_KIND(ShapeMismatch, grad_output.shape() == root.shape(),
-                  "backward: grad_output shape {} differs from tensor shape {}", shape_str(grad_output.shape()),
-                  shape_str(root.shape()));
+                  "backward: grad_output shape {} differs from tensor shape {}",
+                  shape_str(grad_output.shape()), shape_str(root.shape()));
   NoGradGuard no_grad;
   if (root.is_leaf()) {
     accumulate_into_leaf(*root.impl(), grad_output);

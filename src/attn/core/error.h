@@ -35,14 +35,14 @@ template <typename... Args>
 }  // namespace attn
 
 // ATTN_CHECK(cond, "op: what was found {} and what was expected {}", ...) — throws attn::Error(Value).
-#define ATTN_CHECK(cond, ...)                                              \
-  do {                                                                     \
+#define ATTN_CHECK(cond, ...)                                                \
+  do {                                                                       \
     if (!(cond)) ::attn::throw_error(::attn::ErrorKind::Value, __VA_ARGS__); \
   } while (0)
 
 // ATTN_CHECK_KIND(ErrorKind::ShapeMismatch, cond, "...") — same, with an explicit kind.
-#define ATTN_CHECK_KIND(kind, cond, ...)                     \
-  do {                                                       \
+#define ATTN_CHECK_KIND(kind, cond, ...)                                    \
+  do {                                                                      \
     if (!(cond)) ::attn::throw_error(::attn::ErrorKind::kind, __VA_ARGS__); \
   } while (0)
 

@@ -13,7 +13,10 @@ namespace attn {
 class Generator {
  public:
   explicit Generator(uint64_t seed = 5489u) : engine_(seed) {}
-  void manual_seed(uint64_t seed) { engine_.seed(seed); has_spare_ = false; }
+  void manual_seed(uint64_t seed) {
+    engine_.seed(seed);
+    has_spare_ = false;
+  }
 
   uint64_t next_u64() { return engine_(); }
   // Uniform in [0, 1) with 53 random bits.

@@ -15,8 +15,8 @@ enum class BinaryOp { Add, Sub, Mul, Div };
 
 Tensor binary_forward(const Tensor& a, const Tensor& b, BinaryOp op, const char* name) {
   ATTN_CHECK_KIND(DTypeMismatch, a.dtype() == b.dtype(),
-                  "{}: dtypes differ ({} vs {}); convert one with attn::to_dtype", name, dtype_name(a.dtype()),
-                  dtype_name(b.dtype()));
+                  "{}: dtypes differ ({} vs {}); convert one with attn::to_dtype", name,
+                  dtype_name(a.dtype()), dtype_name(b.dtype()));
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
   const Layout la = expand_layout(a.layout(), shape), lb = expand_layout(b.layout(), shape);
   Tensor out = empty(shape, a.dtype());
@@ -25,10 +25,18 @@ Tensor binary_forward(const Tensor& a, const Tensor& b, BinaryOp op, const char*
     const T* pb = static_cast<const T*>(b.storage()->data()) + lb.offset;
     T* po = out.data<T>();
     switch (op) {
-      case BinaryOp::Add: kernels::binary_map(po, pa, la.strides, pb, lb.strides, shape, [](T x, T y) { return x + y; }); break;
-      case BinaryOp::Sub: kernels::binary_map(po, pa, la.strides, pb, lb.strides, shape, [](T x, T y) { return x - y; }); break;
-      case BinaryOp::Mul: kernels::binary_map(po, pa, la.strides, pb, lb.strides, shape, [](T x, T y) { return x * y; }); break;
-      case BinaryOp::Div: kernels::binary_map(po, pa, la.strides, pb, lb.strides, shape, [](T x, T y) { return x / y; }); break;
+      case BinaryOp::Add:
+        kernels::binary_map(po, pa, la.strides, pb, lb.strides, shape, [](T x, T y) { return x + y; });
+        break;
+      case BinaryOp::Sub:
+        kernels::binary_map(po, pa, la.strides, pb, lb.strides, shape, [](T x, T y) { return x - y; });
+        break;
+      case BinaryOp::Mul:
+        kernels::binary_map(po, pa, la.strides, pb, lb.strides, shape, [](T x, T y) { return x * y; });
+        break;
+      case BinaryOp::Div:
+        kernels::binary_map(po, pa, la.strides, pb, lb.strides, shape, [](T x, T y) { return x / y; });
+        break;
     }
   });
   return out;
@@ -50,7 +58,8 @@ struct AddBackward : autograd::Node {
 
 Tensor add(const Tensor& a, const Tensor& b) {
   Tensor out = binary_forward(a, b, BinaryOp::Add, "add");
-  if (autograd::needs_graph({a, b})) autograd::attach(out, std::make_shared<AddBackward>(a.shape(), b.shape()), {a, b});
+  if (autograd::needs_graph({a, b}))
+    autograd::attach(out, std::make_shared<AddBackward>(a.shape(), b.shape()), {a, b});
   return out;
 }
 
@@ -67,7 +76,8 @@ struct SubBackward : autograd::Node {
 
 Tensor sub(const Tensor& a, const Tensor& b) {
   Tensor out = binary_forward(a, b, BinaryOp::Sub, "sub");
-  if (autograd::needs_graph({a, b})) autograd::attach(out, std::make_shared<SubBackward>(a.shape(), b.shape()), {a, b});
+  if (autograd::needs_graph({a, b}))
+    autograd::attach(out, std::make_shared<SubBackward>(a.shape(), b.shape()), {a, b});
   return out;
 }
 

@@ -20,7 +20,8 @@ struct ViewScatterBackward : autograd::Node {
   Shape in_shape;
   LayoutFn view_fn;
   const char* op;
-  ViewScatterBackward(Shape s, LayoutFn f, const char* o) : in_shape(std::move(s)), view_fn(std::move(f)), op(o) {}
+  ViewScatterBackward(Shape s, LayoutFn f, const char* o)
+      : in_shape(std::move(s)), view_fn(std::move(f)), op(o) {}
   std::string name() const override { return std::string(op) + "Backward"; }
   std::vector<Tensor> backward(const Tensor& g) override {
     Tensor gx = zeros(in_shape, g.dtype());
@@ -40,12 +41,15 @@ struct InverseViewBackward : autograd::Node {
 
 Tensor scatter_view(const Tensor& x, LayoutFn fn, const char* op) {
   Tensor out = make_view(x, fn(x.layout()));
-  if (autograd::needs_graph({x})) autograd::attach(out, std::make_shared<ViewScatterBackward>(x.shape(), fn, op), {x});
+  if (autograd::needs_graph({x}))
+    autograd::attach(out, std::make_shared<ViewScatterBackward>(x.shape(), fn, op), {x});
   return out;
 }
 
-Tensor record_inverse(const Tensor& x, Tensor out, std::function<Tensor(const Tensor&)> inverse, const char* op) {
-  if (autograd::needs_graph({x})) autograd::attach(out, std::make_shared<InverseViewBackward>(std::move(inverse), op), {x});
+Tensor record_inverse(const Tensor& x, Tensor out, std::function<Tensor(const Tensor&)> inverse,
+                      const char* op) {
+  if (autograd::needs_graph({x}))
+    autograd::attach(out, std::make_shared<InverseViewBackward>(std::move(inverse), op), {x});
   return out;
 }
 }  // namespace
@@ -55,18 +59,21 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   auto layout = view_layout(x.layout(), target);
   Tensor out = layout ? make_view(x, *layout) : make_view(contiguous_copy(x), Layout::contiguous(target));
   const Shape in_shape = x.shape();
-  return record_inverse(x, out, [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "Reshape");
+  return record_inverse(
+      x, out, [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "Reshape");
 }
 
 Tensor view(const Tensor& x, const Shape& shape) {
   const Shape target = infer_shape(shape, x.numel(), "view");
   auto layout = view_layout(x.layout(), target);
-  ATTN_CHECK_KIND(ShapeMismatch, layout.has_value(),
-                  "view: size {} is not compatible with input's size {} and strides [{}] (at least one dimension "
-                  "spans across two contiguous subspaces); use reshape",
-                  shape_str(target), shape_str(x.shape()), fmt::join(x.strides(), ", "));
+  ATTN_CHECK_KIND(
+      ShapeMismatch, layout.has_value(),
+      "view: size {} is not compatible with input's size {} and strides [{}] (at least one dimension "
+      "spans across two contiguous subspaces); use reshape",
+      shape_str(target), shape_str(x.shape()), fmt::join(x.strides(), ", "));
   const Shape in_shape = x.shape();
-  return record_inverse(x, make_view(x, *layout), [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "View");
+  return record_inverse(
+      x, make_view(x, *layout), [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "View");
 }
 
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
@@ -84,7 +91,8 @@ Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
   Tensor out = make_view(x, transpose_layout(x.layout(), dim0, dim1));
-  return record_inverse(x, out, [dim0, dim1](const Tensor& g) { return transpose(g, dim0, dim1); }, "Transpose");
+  return record_inverse(
+      x, out, [dim0, dim1](const Tensor& g) { return transpose(g, dim0, dim1); }, "Transpose");
 }
 
 Tensor t(const Tensor& x) {
@@ -96,44 +104,53 @@ Tensor t(const Tensor& x) {
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
   Tensor out = make_view(x, permute_layout(x.layout(), dims));
   std::vector<int64_t> inverse(dims.size());
-  for (size_t i = 0; i < dims.size(); ++i) inverse[normalize_dim(dims[i], x.dim(), "permute")] = static_cast<int64_t>(i);
-  return record_inverse(x, out, [inverse](const Tensor& g) { return permute(g, inverse); }, "Permute");
+  for (size_t i = 0; i < dims.size(); ++i)
+    inverse[normalize_dim(dims[i], x.dim(), "permute")] = static_cast<int64_t>(i);
+  return record_inverse(
+      x, out, [inverse](const Tensor& g) { return permute(g, inverse); }, "Permute");
 }
 
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
-  return scatter_view(x, [=](const Layout& l) { return narrow_layout(l, dim, start, length); }, "Narrow");
+  return scatter_view(
+      x, [=](const Layout& l) { return narrow_layout(l, dim, start, length); }, "Narrow");
 }
 
 Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t step) {
-  return scatter_view(x, [=](const Layout& l) { return slice_layout(l, dim, start, end, step); }, "Slice");
+  return scatter_view(
+      x, [=](const Layout& l) { return slice_layout(l, dim, start, end, step); }, "Slice");
 }
 
 Tensor select(const Tensor& x, int64_t dim, int64_t index) {
-  return scatter_view(x, [=](const Layout& l) { return select_layout(l, dim, index); }, "Select");
+  return scatter_view(
+      x, [=](const Layout& l) { return select_layout(l, dim, index); }, "Select");
 }
 
 Tensor unsqueeze(const Tensor& x, int64_t dim) {
   Tensor out = make_view(x, unsqueeze_layout(x.layout(), dim));
   const Shape in_shape = x.shape();
-  return record_inverse(x, out, [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "Unsqueeze");
+  return record_inverse(
+      x, out, [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "Unsqueeze");
 }
 
 Tensor squeeze(const Tensor& x) {
   Tensor out = make_view(x, squeeze_layout(x.layout(), std::nullopt));
   const Shape in_shape = x.shape();
-  return record_inverse(x, out, [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "Squeeze");
+  return record_inverse(
+      x, out, [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "Squeeze");
 }
 
 Tensor squeeze(const Tensor& x, int64_t dim) {
   Tensor out = make_view(x, squeeze_layout(x.layout(), dim));
   const Shape in_shape = x.shape();
-  return record_inverse(x, out, [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "Squeeze");
+  return record_inverse(
+      x, out, [in_shape](const Tensor& g) { return reshape(g, in_shape); }, "Squeeze");
 }
 
 Tensor expand(const Tensor& x, const Shape& shape) {
   Tensor out = make_view(x, expand_layout(x.layout(), shape));
   const Shape in_shape = x.shape();
-  return record_inverse(x, out, [in_shape](const Tensor& g) { return autograd::reduce_to_shape(g, in_shape); }, "Expand");
+  return record_inverse(
+      x, out, [in_shape](const Tensor& g) { return autograd::reduce_to_shape(g, in_shape); }, "Expand");
 }
 
 Tensor contiguous(const Tensor& x) {
@@ -142,7 +159,8 @@ Tensor contiguous(const Tensor& x) {
 }
 
 Tensor clone(const Tensor& x) {
-  return record_inverse(x, contiguous_copy(x), [](const Tensor& g) { return g; }, "Clone");
+  return record_inverse(
+      x, contiguous_copy(x), [](const Tensor& g) { return g; }, "Clone");
 }
 
 Tensor to_dtype(const Tensor& x, DType dtype) {
@@ -150,10 +168,12 @@ Tensor to_dtype(const Tensor& x, DType dtype) {
   Tensor out = convert(x, dtype);
   if (autograd::needs_graph({x})) {
     ATTN_CHECK_KIND(DTypeMismatch, is_floating(dtype),
-                    "to_dtype: cannot convert a tensor that requires grad to {} (not differentiable)", dtype_name(dtype));
+                    "to_dtype: cannot convert a tensor that requires grad to {} (not differentiable)",
+                    dtype_name(dtype));
   }
   const DType back = x.dtype();
-  return record_inverse(x, out, [back](const Tensor& g) { return convert(g, back); }, "ToDtype");
+  return record_inverse(
+      x, out, [back](const Tensor& g) { return convert(g, back); }, "ToDtype");
 }
 
 }  // namespace attn

@@ -24,8 +24,8 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
 Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t step = 1);
 Tensor select(const Tensor& x, int64_t dim, int64_t index);  // removes dim
 Tensor unsqueeze(const Tensor& x, int64_t dim);
-Tensor squeeze(const Tensor& x);               // all size-1 dims
-Tensor squeeze(const Tensor& x, int64_t dim);  // that dim, if size 1
+Tensor squeeze(const Tensor& x);                     // all size-1 dims
+Tensor squeeze(const Tensor& x, int64_t dim);        // that dim, if size 1
 Tensor expand(const Tensor& x, const Shape& shape);  // -1 keeps a size
 Tensor contiguous(const Tensor& x);                  // x itself when already contiguous
 Tensor clone(const Tensor& x);                       // always a copy, differentiable

@@ -14,10 +14,13 @@ namespace attn {
 
 namespace {
 // y = f(x) elementwise for floating x (any layout); returns a contiguous tensor.
-template <typename F> Tensor map_floating(const Tensor& x, const char* op, F f) {
+template <typename F>
+Tensor map_floating(const Tensor& x, const char* op, F f) {
   const Tensor xc = x.is_contiguous() ? x : contiguous_copy(x);
   Tensor out = empty(x.shape(), x.dtype());
-  dispatch_floating(x.dtype(), op, [&]<typename T>() { kernels::unary_map(out.data<T>(), xc.data<T>(), x.numel(), [&](T v) { return static_cast<T>(f(v)); }); });
+  dispatch_floating(x.dtype(), op, [&]<typename T>() {
+    kernels::unary_map(out.data<T>(), xc.data<T>(), x.numel(), [&](T v) { return static_cast<T>(f(v)); });
+  });
   return out;
 }
 }  // namespace
@@ -31,7 +34,9 @@ struct NegBackward : autograd::Node {
 Tensor neg(const Tensor& x) {
   const Tensor xc = x.is_contiguous() ? x : contiguous_copy(x);
   Tensor out = empty(x.shape(), x.dtype());
-  dispatch_numeric(x.dtype(), "neg", [&]<typename T>() { kernels::unary_map(out.data<T>(), xc.data<T>(), x.numel(), [](T v) { return -v; }); });
+  dispatch_numeric(x.dtype(), "neg", [&]<typename T>() {
+    kernels::unary_map(out.data<T>(), xc.data<T>(), x.numel(), [](T v) { return -v; });
+  });
   if (autograd::needs_graph({x})) autograd::attach(out, std::make_shared<NegBackward>(), {x});
   return out;
 }

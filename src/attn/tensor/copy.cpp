@@ -50,12 +50,12 @@ uint16_t float_to_half(float f) {
   std::memcpy(&x, &f, 4);
   const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000);
   const uint32_t ax = x & 0x7fffffffu;
-  if (ax > 0x7f800000u) return sign | 0x7e00;           // NaN
-  if (ax >= 0x477ff000u) return sign | 0x7c00;          // overflow → inf (≥ 65520 rounds up)
-  if (ax < 0x38800000u) {                               // subnormal half or zero
+  if (ax > 0x7f800000u) return sign | 0x7e00;   // NaN
+  if (ax >= 0x477ff000u) return sign | 0x7c00;  // overflow → inf (≥ 65520 rounds up)
+  if (ax < 0x38800000u) {                       // subnormal half or zero
     float af;
     std::memcpy(&af, &ax, 4);
-    const float scaled = af * 16777216.0f;              // 2^24: units of the smallest subnormal
+    const float scaled = af * 16777216.0f;  // 2^24: units of the smallest subnormal
     uint32_t m = static_cast<uint32_t>(scaled);
     const float rem = scaled - static_cast<float>(m);
     if (rem > 0.5f || (rem == 0.5f && (m & 1))) ++m;
@@ -66,7 +66,8 @@ uint16_t float_to_half(float f) {
 }
 
 namespace {
-template <typename D, typename S> void copy_typed(const Tensor& dst, const Tensor& src) {
+template <typename D, typename S>
+void copy_typed(const Tensor& dst, const Tensor& src) {
   D* d = static_cast<D*>(dst.storage()->data());
   const S* s = static_cast<const S*>(src.storage()->data());
   for_each_strided(dst.shape(), dst.strides(), dst.offset(), src.strides(), src.offset(),
@@ -79,46 +80,61 @@ template <typename D, typename S> void copy_typed(const Tensor& dst, const Tenso
                    });
 }
 
-template <typename D> void copy_from(const Tensor& dst, const Tensor& src) {
+template <typename D>
+void copy_from(const Tensor& dst, const Tensor& src) {
   switch (src.dtype()) {
-    case DType::F32: return copy_typed<D, float>(dst, src);
-    case DType::F64: return copy_typed<D, double>(dst, src);
-    case DType::I64: return copy_typed<D, int64_t>(dst, src);
-    case DType::I32: return copy_typed<D, int32_t>(dst, src);
-    case DType::Bool: return copy_typed<D, uint8_t>(dst, src);
+    case DType::F32:
+      return copy_typed<D, float>(dst, src);
+    case DType::F64:
+      return copy_typed<D, double>(dst, src);
+    case DType::I64:
+      return copy_typed<D, int64_t>(dst, src);
+    case DType::I32:
+      return copy_typed<D, int32_t>(dst, src);
+    case DType::Bool:
+      return copy_typed<D, uint8_t>(dst, src);
     case DType::F16:
     case DType::BF16: {
       if constexpr (std::is_same_v<D, float>) {
         float* d = static_cast<float*>(dst.storage()->data());
         const uint16_t* s = static_cast<const uint16_t*>(src.storage()->data());
         const bool half = src.dtype() == DType::F16;
-        for_each_strided(dst.shape(), dst.strides(), dst.offset(), src.strides(), src.offset(),
-                         [&](int64_t i, int64_t j) { d[i] = half ? half_to_float(s[j]) : bfloat16_to_float(s[j]); });
+        for_each_strided(
+            dst.shape(), dst.strides(), dst.offset(), src.strides(), src.offset(),
+            [&](int64_t i, int64_t j) { d[i] = half ? half_to_float(s[j]) : bfloat16_to_float(s[j]); });
         return;
       }
       break;
     }
   }
-  throw_error(ErrorKind::DTypeMismatch, "copy_: cannot convert {} to {} (16-bit floats convert to float32 only)",
+  throw_error(ErrorKind::DTypeMismatch,
+              "copy_: cannot convert {} to {} (16-bit floats convert to float32 only)",
               dtype_name(src.dtype()), dtype_name(dst.dtype()));
 }
 }  // namespace
 
 void copy_(const Tensor& dst, const Tensor& src) {
-  ATTN_CHECK_KIND(ShapeMismatch, dst.shape() == src.shape(), "copy_: destination shape {} differs from source shape {}",
-                  shape_str(dst.shape()), shape_str(src.shape()));
+  ATTN_CHECK_KIND(ShapeMismatch, dst.shape() == src.shape(),
+                  "copy_: destination shape {} differs from source shape {}", shape_str(dst.shape()),
+                  shape_str(src.shape()));
   if (dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous()) {
     std::memcpy(dst.data_ptr(), src.data_ptr(), static_cast<size_t>(src.numel()) * dtype_size(src.dtype()));
     return;
   }
   switch (dst.dtype()) {
-    case DType::F32: return copy_from<float>(dst, src);
-    case DType::F64: return copy_from<double>(dst, src);
-    case DType::I64: return copy_from<int64_t>(dst, src);
-    case DType::I32: return copy_from<int32_t>(dst, src);
-    case DType::Bool: return copy_from<uint8_t>(dst, src);
+    case DType::F32:
+      return copy_from<float>(dst, src);
+    case DType::F64:
+      return copy_from<double>(dst, src);
+    case DType::I64:
+      return copy_from<int64_t>(dst, src);
+    case DType::I32:
+      return copy_from<int32_t>(dst, src);
+    case DType::Bool:
+      return copy_from<uint8_t>(dst, src);
     case DType::F16:
-    case DType::BF16: break;
+    case DType::BF16:
+      break;
   }
   throw_error(ErrorKind::DTypeMismatch, "copy_: cannot write into a {} tensor", dtype_name(dst.dtype()));
 }

@@ -26,7 +26,8 @@ uint16_t float_to_bfloat16(float f);  // round to nearest even
 
 // Calls f(dst_index, src_index) for every element of `shape`, walking two strided layouts in row-major order.
 template <typename F>
-void for_each_strided(const Shape& shape, const Strides& a, int64_t a_off, const Strides& b, int64_t b_off, F&& f) {
+void for_each_strided(const Shape& shape, const Strides& a, int64_t a_off, const Strides& b, int64_t b_off,
+                      F&& f) {
   const int64_t n = numel(shape);
   if (n == 0) return;
   const int64_t nd = static_cast<int64_t>(shape.size());

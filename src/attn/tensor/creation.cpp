@@ -9,21 +9,46 @@ namespace attn {
 
 namespace {
 void check_shape(const Shape& shape, const char* op) {
-  for (int64_t s : shape) ATTN_CHECK_KIND(ShapeMismatch, s >= 0, "{}: negative dimension in shape {}", op, shape_str(shape));
+  for (int64_t s : shape)
+    ATTN_CHECK_KIND(ShapeMismatch, s >= 0, "{}: negative dimension in shape {}", op, shape_str(shape));
 }
 
 // Writes value(i) for i in [0, numel) into a contiguous tensor of any dtype.
-template <typename F> void fill_with(const Tensor& t, F&& value) {
+template <typename F>
+void fill_with(const Tensor& t, F&& value) {
   const int64_t n = t.numel();
   switch (t.dtype()) {
-    case DType::F32: { float* p = t.data<float>(); for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(value(i)); return; }
-    case DType::F64: { double* p = t.data<double>(); for (int64_t i = 0; i < n; ++i) p[i] = static_cast<double>(value(i)); return; }
-    case DType::I64: { int64_t* p = t.data<int64_t>(); for (int64_t i = 0; i < n; ++i) p[i] = static_cast<int64_t>(value(i)); return; }
-    case DType::I32: { int32_t* p = t.data<int32_t>(); for (int64_t i = 0; i < n; ++i) p[i] = static_cast<int32_t>(value(i)); return; }
-    case DType::Bool: { uint8_t* p = static_cast<uint8_t*>(t.data_ptr()); for (int64_t i = 0; i < n; ++i) p[i] = value(i) != 0; return; }
-    case DType::F16: case DType::BF16: break;
+    case DType::F32: {
+      float* p = t.data<float>();
+      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(value(i));
+      return;
+    }
+    case DType::F64: {
+      double* p = t.data<double>();
+      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<double>(value(i));
+      return;
+    }
+    case DType::I64: {
+      int64_t* p = t.data<int64_t>();
+      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<int64_t>(value(i));
+      return;
+    }
+    case DType::I32: {
+      int32_t* p = t.data<int32_t>();
+      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<int32_t>(value(i));
+      return;
+    }
+    case DType::Bool: {
+      uint8_t* p = static_cast<uint8_t*>(t.data_ptr());
+      for (int64_t i = 0; i < n; ++i) p[i] = value(i) != 0;
+      return;
+    }
+    case DType::F16:
+    case DType::BF16:
+      break;
   }
-  throw_error(ErrorKind::DTypeMismatch, "fill: cannot create {} tensors (16-bit floats are read from files only)",
+  throw_error(ErrorKind::DTypeMismatch,
+              "fill: cannot create {} tensors (16-bit floats are read from files only)",
               dtype_name(t.dtype()));
 }
 }  // namespace
@@ -70,10 +95,11 @@ Tensor eye(int64_t n, DType dtype) {
   return t;
 }
 
-template <typename T> Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
+template <typename T>
+Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
   ATTN_CHECK_KIND(ShapeMismatch, numel(shape) == static_cast<int64_t>(values.size()),
-                  "from_vector: {} values do not fill shape {} ({} elements)", values.size(), shape_str(shape),
-                  numel(shape));
+                  "from_vector: {} values do not fill shape {} ({} elements)", values.size(),
+                  shape_str(shape), numel(shape));
   return from_blob(values.data(), shape, dtype_of<T>());
 }
 template Tensor from_vector(const std::vector<float>&, const Shape&);
@@ -95,7 +121,8 @@ Tensor bool_tensor(const std::vector<uint8_t>& values, const Shape& shape) {
   return t;
 }
 
-template <typename T> std::vector<T> to_vector(const Tensor& t) {
+template <typename T>
+std::vector<T> to_vector(const Tensor& t) {
   std::vector<T> out(static_cast<size_t>(t.numel()));
   for (int64_t i = 0; i < t.numel(); ++i) out[i] = element_as<T>(t, i);
   return out;

@@ -30,9 +30,11 @@ Tensor arange(int64_t end, DType dtype = DType::I64);
 Tensor eye(int64_t n, DType dtype = DType::F32);
 
 // Copies host values into a new tensor of `shape` (numel must equal values.size()).
-template <typename T> Tensor from_vector(const std::vector<T>& values, const Shape& shape);
+template <typename T>
+Tensor from_vector(const std::vector<T>& values, const Shape& shape);
 // 1-D convenience: from_vector({1.f, 2.f, 3.f}).
-template <typename T> Tensor from_vector(const std::vector<T>& values) {
+template <typename T>
+Tensor from_vector(const std::vector<T>& values) {
   return from_vector(values, Shape{static_cast<int64_t>(values.size())});
 }
 // Copies numel(shape) elements of `dtype` from `data` (the caller's memory is not kept).
@@ -41,7 +43,8 @@ Tensor from_blob(const void* data, const Shape& shape, DType dtype);
 Tensor bool_tensor(const std::vector<uint8_t>& values, const Shape& shape);
 
 // Row-major copy of all elements, converted to T (tests, printing, small results).
-template <typename T> std::vector<T> to_vector(const Tensor& t);
+template <typename T>
+std::vector<T> to_vector(const Tensor& t);
 
 Tensor randn(const Shape& shape, Generator& gen = default_generator(), DType dtype = DType::F32);
 Tensor rand(const Shape& shape, Generator& gen = default_generator(), DType dtype = DType::F32);

@@ -88,7 +88,8 @@ void collect(const Tensor& t, size_t d, std::vector<int64_t>& idx, std::vector<d
 }
 
 // PyTorch's _tensor_str_with_formatter / _vector_str: rows wrap at 80 columns; "..." marks a summarised gap.
-void render(const Tensor& t, const Formatter& f, size_t d, std::vector<int64_t>& idx, size_t indent, std::string& s) {
+void render(const Tensor& t, const Formatter& f, size_t d, std::vector<int64_t>& idx, size_t indent,
+            std::string& s) {
   const size_t nd = t.shape().size();
   const auto items = shown(t.shape()[d], summarize(t));
   if (d + 1 == nd) {
@@ -144,7 +145,8 @@ std::string Tensor::str() const {
     }
   }
   if (numel() == 0 && dim() > 1) s += fmt::format(", size=({})", fmt::join(shape(), ", "));
-  if (dtype() != DType::F32 && dtype() != DType::I64 && dtype() != DType::Bool) s += fmt::format(", dtype=torch.{}", dtype_name(dtype()));
+  if (dtype() != DType::F32 && dtype() != DType::I64 && dtype() != DType::Bool)
+    s += fmt::format(", dtype=torch.{}", dtype_name(dtype()));
   if (requires_grad() && is_leaf()) s += ", requires_grad=True";
   s += ')';
   return s;

@@ -42,8 +42,9 @@ void Tensor::set_grad(const Tensor& g) const {
     checked().grad.reset();
     return;
   }
-  ATTN_CHECK_KIND(ShapeMismatch, g.shape() == shape(), "set_grad: gradient shape {} differs from tensor shape {}",
-                  shape_str(g.shape()), shape_str(shape()));
+  ATTN_CHECK_KIND(ShapeMismatch, g.shape() == shape(),
+                  "set_grad: gradient shape {} differs from tensor shape {}", shape_str(g.shape()),
+                  shape_str(shape()));
   checked().grad = g.impl_;
 }
 
@@ -57,8 +58,8 @@ Tensor Tensor::detach() const { return Tensor(storage(), layout(), dtype(), devi
 namespace {
 // Storage element index of row-major position `linear` within the view.
 int64_t storage_index(const Tensor& t, int64_t linear) {
-  ATTN_CHECK_KIND(IndexOutOfRange, linear >= 0 && linear < t.numel(), "Tensor: element {} out of range for shape {}",
-                  linear, shape_str(t.shape()));
+  ATTN_CHECK_KIND(IndexOutOfRange, linear >= 0 && linear < t.numel(),
+                  "Tensor: element {} out of range for shape {}", linear, shape_str(t.shape()));
   int64_t index = t.offset();
   for (int64_t d = t.dim() - 1; d >= 0; --d) {
     const int64_t n = t.shape()[d];
@@ -68,17 +69,24 @@ int64_t storage_index(const Tensor& t, int64_t linear) {
   return index;
 }
 
-template <typename R> R read_as(const Tensor& t, int64_t linear) {
+template <typename R>
+R read_as(const Tensor& t, int64_t linear) {
   const int64_t i = storage_index(t, linear);
   const void* base = t.storage()->data();
   switch (t.dtype()) {
-    case DType::F32: return static_cast<R>(static_cast<const float*>(base)[i]);
-    case DType::F64: return static_cast<R>(static_cast<const double*>(base)[i]);
-    case DType::I64: return static_cast<R>(static_cast<const int64_t*>(base)[i]);
-    case DType::I32: return static_cast<R>(static_cast<const int32_t*>(base)[i]);
-    case DType::Bool: return static_cast<R>(static_cast<const uint8_t*>(base)[i] != 0);
+    case DType::F32:
+      return static_cast<R>(static_cast<const float*>(base)[i]);
+    case DType::F64:
+      return static_cast<R>(static_cast<const double*>(base)[i]);
+    case DType::I64:
+      return static_cast<R>(static_cast<const int64_t*>(base)[i]);
+    case DType::I32:
+      return static_cast<R>(static_cast<const int32_t*>(base)[i]);
+    case DType::Bool:
+      return static_cast<R>(static_cast<const uint8_t*>(base)[i] != 0);
     case DType::F16:
-    case DType::BF16: break;
+    case DType::BF16:
+      break;
   }
   throw_error(ErrorKind::DTypeMismatch, "Tensor: cannot read elements of dtype {} (convert to float32 first)",
               dtype_name(t.dtype()));

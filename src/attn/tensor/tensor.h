@@ -25,7 +25,8 @@ namespace autograd {
 class Node;
 }
 
-// Where a tensor's elements sit in its storage: element (i, j, …) is at offset + i*strides[0] + j*strides[1] …
+// Where a tensor's elements sit in its storage: element (i, j, …) is at offset + i*strides[0] + j*strides[1]
+// …
 struct Layout {
   Shape shape;
   Strides strides;
@@ -67,9 +68,11 @@ class Tensor {
   const std::shared_ptr<Storage>& storage() const { return checked().storage; }
 
   // Pointer to element 0 of this view (storage data + offset), typed; checks the dtype.
-  template <typename T> T* data() const {
-    ATTN_CHECK_KIND(DTypeMismatch, dtype() == dtype_of<T>(), "Tensor::data: tensor has dtype {}, requested {}",
-                    dtype_name(dtype()), dtype_name(dtype_of<T>()));
+  template <typename T>
+  T* data() const {
+    ATTN_CHECK_KIND(DTypeMismatch, dtype() == dtype_of<T>(),
+                    "Tensor::data: tensor has dtype {}, requested {}", dtype_name(dtype()),
+                    dtype_name(dtype_of<T>()));
     return static_cast<T*>(storage()->data()) + offset();
   }
   // Untyped pointer to element 0 of this view.
@@ -78,9 +81,11 @@ class Tensor {
   }
 
   // The single value of a one-element tensor, converted to T (as torch's .item()).
-  template <typename T> T item() const;
+  template <typename T>
+  T item() const;
   // Element at a full index (bounds-checked), converted to T — for tests and debugging, not for loops.
-  template <typename T> T at(std::initializer_list<int64_t> index) const;
+  template <typename T>
+  T at(std::initializer_list<int64_t> index) const;
 
   // ---- autograd ----
   bool requires_grad() const { return checked().requires_grad; }
@@ -119,7 +124,8 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t);
 // Reads element `linear` (row-major position in the view) of any dtype as double / as int64.
 double element_as_double(const Tensor& t, int64_t linear);
 int64_t element_as_int64(const Tensor& t, int64_t linear);
-template <typename T> T element_as(const Tensor& t, int64_t linear) {
+template <typename T>
+T element_as(const Tensor& t, int64_t linear) {
   if constexpr (std::is_integral_v<T>) {
     return static_cast<T>(element_as_int64(t, linear));
   } else {
@@ -127,19 +133,22 @@ template <typename T> T element_as(const Tensor& t, int64_t linear) {
   }
 }
 
-template <typename T> T Tensor::item() const {
-  ATTN_CHECK(numel() == 1, "Tensor::item: expected a tensor with one element, got shape {}", shape_str(shape()));
+template <typename T>
+T Tensor::item() const {
+  ATTN_CHECK(numel() == 1, "Tensor::item: expected a tensor with one element, got shape {}",
+             shape_str(shape()));
   return element_as<T>(*this, 0);
 }
 
-template <typename T> T Tensor::at(std::initializer_list<int64_t> index) const {
+template <typename T>
+T Tensor::at(std::initializer_list<int64_t> index) const {
   ATTN_CHECK_KIND(IndexOutOfRange, static_cast<int64_t>(index.size()) == dim(),
                   "Tensor::at: expected {} indices for shape {}, got {}", dim(), shape_str(shape()),
                   index.size());
   int64_t linear = 0, d = 0;
   for (int64_t i : index) {
-    ATTN_CHECK_KIND(IndexOutOfRange, i >= 0 && i < shape()[d], "Tensor::at: index {} out of range for dimension {} of size {}",
-                    i, d, shape()[d]);
+    ATTN_CHECK_KIND(IndexOutOfRange, i >= 0 && i < shape()[d],
+                    "Tensor::at: index {} out of range for dimension {} of size {}", i, d, shape()[d]);
     linear = linear * shape()[d] + i;
     ++d;
   }

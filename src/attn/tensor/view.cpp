@@ -9,19 +9,22 @@ Shape infer_shape(const Shape& shape, int64_t n, const char* op) {
   int64_t known = 1, infer = -1;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
-      ATTN_CHECK_KIND(ShapeMismatch, infer < 0, "{}: only one dimension can be inferred in shape {}", op, shape_str(shape));
+      ATTN_CHECK_KIND(ShapeMismatch, infer < 0, "{}: only one dimension can be inferred in shape {}", op,
+                      shape_str(shape));
       infer = static_cast<int64_t>(i);
     } else {
-      ATTN_CHECK_KIND(ShapeMismatch, out[i] >= 0, "{}: invalid dimension {} in shape {}", op, out[i], shape_str(shape));
+      ATTN_CHECK_KIND(ShapeMismatch, out[i] >= 0, "{}: invalid dimension {} in shape {}", op, out[i],
+                      shape_str(shape));
       known *= out[i];
     }
   }
   if (infer >= 0) {
-    ATTN_CHECK_KIND(ShapeMismatch, known != 0 && n % known == 0, "{}: shape {} is invalid for input of size {}", op,
-                    shape_str(shape), n);
+    ATTN_CHECK_KIND(ShapeMismatch, known != 0 && n % known == 0,
+                    "{}: shape {} is invalid for input of size {}", op, shape_str(shape), n);
     out[infer] = n / known;
   }
-  ATTN_CHECK_KIND(ShapeMismatch, numel(out) == n, "{}: shape {} is invalid for input of size {}", op, shape_str(shape), n);
+  ATTN_CHECK_KIND(ShapeMismatch, numel(out) == n, "{}: shape {} is invalid for input of size {}", op,
+                  shape_str(shape), n);
   return out;
 }
 
@@ -76,7 +79,8 @@ Layout permute_layout(const Layout& layout, const std::vector<int64_t>& dims) {
   std::vector<bool> seen(nd, false);
   for (int64_t i = 0; i < nd; ++i) {
     const int64_t d = normalize_dim(dims[i], nd, "permute");
-    ATTN_CHECK_KIND(ShapeMismatch, !seen[d], "permute: repeated dim {} in permutation [{}]", d, fmt::join(dims, ", "));
+    ATTN_CHECK_KIND(ShapeMismatch, !seen[d], "permute: repeated dim {} in permutation [{}]", d,
+                    fmt::join(dims, ", "));
     seen[d] = true;
     out.shape[i] = layout.shape[d];
     out.strides[i] = layout.strides[d];
@@ -91,7 +95,8 @@ Layout narrow_layout(const Layout& layout, int64_t dim, int64_t start, int64_t l
   const int64_t size = layout.shape[dim];
   if (start < 0) start += size;
   ATTN_CHECK_KIND(IndexOutOfRange, start >= 0 && length >= 0 && start + length <= size,
-                  "narrow: start ({}) + length ({}) exceeds dimension {} of size {}", start, length, dim, size);
+                  "narrow: start ({}) + length ({}) exceeds dimension {} of size {}", start, length, dim,
+                  size);
   Layout out = layout;
   out.shape[dim] = length;
   out.offset += start * layout.strides[dim];
@@ -157,12 +162,16 @@ Layout squeeze_layout(const Layout& layout, std::optional<int64_t> dim) {
 
 Layout expand_layout(const Layout& layout, const Shape& shape) {
   const int64_t nd = static_cast<int64_t>(shape.size()), old = static_cast<int64_t>(layout.shape.size());
-  ATTN_CHECK_KIND(ShapeMismatch, nd >= old, "expand: the number of sizes provided ({}) must be greater or equal to the number of dimensions in the tensor ({})", nd, old);
+  ATTN_CHECK_KIND(ShapeMismatch, nd >= old,
+                  "expand: the number of sizes provided ({}) must be greater or equal to the number of "
+                  "dimensions in the tensor ({})",
+                  nd, old);
   Layout out{shape, Strides(nd, 0), layout.offset};
   for (int64_t i = nd - 1; i >= 0; --i) {
     const int64_t j = i - (nd - old);
     if (j < 0) {
-      ATTN_CHECK_KIND(ShapeMismatch, shape[i] >= 0, "expand: invalid size {} for new leading dimension {}", shape[i], i);
+      ATTN_CHECK_KIND(ShapeMismatch, shape[i] >= 0, "expand: invalid size {} for new leading dimension {}",
+                      shape[i], i);
       continue;
     }
     const int64_t want = shape[i] == -1 ? layout.shape[j] : shape[i];

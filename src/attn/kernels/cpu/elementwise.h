@@ -16,7 +16,8 @@ namespace attn::kernels {
 constexpr int64_t kElementwiseGrain = 1 << 15;
 
 // out[i] = f(x[i]) for i in [0, n)  — x, out: (n)
-template <typename T, typename U, typename F> void unary_map(U* out, const T* x, int64_t n, F f) {
+template <typename T, typename U, typename F>
+void unary_map(U* out, const T* x, int64_t n, F f) {
   parallel_for(n, kElementwiseGrain, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) out[i] = f(x[i]);
   });
@@ -24,8 +25,8 @@ template <typename T, typename U, typename F> void unary_map(U* out, const T* x,
 
 // out[i] = f(a[i], b[i]) over `shape`; a, b strided (element strides sa, sb, possibly 0); out contiguous.
 template <typename T, typename U, typename F>
-void binary_map(U* out, const T* a, const std::vector<int64_t>& sa, const T* b, const std::vector<int64_t>& sb,
-                const std::vector<int64_t>& shape, F f) {
+void binary_map(U* out, const T* a, const std::vector<int64_t>& sa, const T* b,
+                const std::vector<int64_t>& sb, const std::vector<int64_t>& shape, F f) {
   const int64_t nd = static_cast<int64_t>(shape.size());
   int64_t n = 1;
   for (int64_t s : shape) n *= s;

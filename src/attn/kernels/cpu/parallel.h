@@ -11,7 +11,8 @@
 namespace attn::kernels {
 
 // f(begin, end) on disjoint chunks covering [0, n); runs serially when n < grain.
-template <typename F> void parallel_for(int64_t n, int64_t grain, F&& f) {
+template <typename F>
+void parallel_for(int64_t n, int64_t grain, F&& f) {
   if (n <= 0) return;
   if (n < grain) {
     f(int64_t{0}, n);
