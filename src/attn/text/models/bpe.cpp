@@ -1,0 +1,175 @@
+// attn/text/models/bpe.cpp — see bpe.h.
+#include "attn/text/models/bpe.h"
+
+#include <queue>
+
+#include "attn/core/error.h"
+#include "attn/text/unicode.h"
+
+namespace attn::text {
+namespace {
+
+uint64_t pair_key(int32_t a, int32_t b) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
+}
+
+std::array<char32_t, 256> byte_chars() {
+  std::array<char32_t, 256> t{};
+  int n = 0;
+  for (int b = 0; b < 256; ++b) {
+    const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+    t[static_cast<size_t>(b)] = printable ? static_cast<char32_t>(b) : static_cast<char32_t>(256 + n++);
+  }
+  return t;
+}
+
+}  // namespace
+
+const std::array<std::string, 256>& byte_to_unicode() {
+  static const std::array<std::string, 256> table = [] {
+    std::array<std::string, 256> t;
+    const auto chars = byte_chars();
+    for (size_t b = 0; b < 256; ++b) append_utf8(t[b], chars[b]);
+    return t;
+  }();
+  return table;
+}
+
+int unicode_to_byte(char32_t c) {
+  static const auto chars = byte_chars();
+  if (c < 0x21 || c > 0x143) return -1;
+  for (int b = 0; b < 256; ++b) {
+    if (chars[static_cast<size_t>(b)] == c) return b;
+  }
+  return -1;
+}
+
+Bpe::Bpe(std::vector<std::string> vocab, std::vector<std::pair<std::string, std::string>> merges,
+         BpeOptions options)
+    : vocab_(std::move(vocab)), merges_(std::move(merges)), options_(std::move(options)) {
+  ids_.reserve(vocab_.size());
+  for (size_t i = 0; i < vocab_.size(); ++i) ids_.insert_or_assign(vocab_[i], static_cast<int32_t>(i));
+  const std::string& prefix = options_.continuing_subword_prefix;
+  for (size_t r = 0; r < merges_.size(); ++r) {
+    const auto& [a, b] = merges_[r];
+    auto ia = ids_.find(a), ib = ids_.find(b);
+    // HF: the right part of a merge drops the continuing prefix before the merged token is looked up.
+    const std::string merged =
+        a + (!prefix.empty() && b.compare(0, prefix.size(), prefix) == 0 ? b.substr(prefix.size()) : b);
+    auto im = ids_.find(merged);
+    ATTN_CHECK_KIND(Format, ia != ids_.end() && ib != ids_.end() && im != ids_.end(),
+                    "BPE: merge {} ('{}' '{}') uses a token missing from the vocabulary", r, a, b);
+    ranks_.emplace(pair_key(ia->second, ib->second), std::make_pair(static_cast<int32_t>(r), im->second));
+  }
+  const auto& table = byte_to_unicode();
+  for (size_t b = 0; b < 256; ++b) {
+    auto it = ids_.find(table[b]);
+    byte_ids_[b] = it == ids_.end() ? -1 : it->second;
+  }
+}
+
+void Bpe::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
+  struct Symbol {
+    int32_t id;
+    uint32_t begin, end;
+    int prev, next;
+  };
+  std::vector<Symbol> sym;
+  sym.reserve(word.size());
+  auto add = [&](int32_t id, uint32_t begin, uint32_t end) {
+    sym.push_back({id, begin, end, static_cast<int>(sym.size()) - 1, static_cast<int>(sym.size()) + 1});
+  };
+  if (options_.byte_level) {
+    for (uint32_t i = 0; i < word.size(); ++i) {
+      const int32_t id = byte_ids_[static_cast<unsigned char>(word[i])];
+      if (id >= 0) add(id, i, i + 1);  // a byte without a symbol is dropped, as HF without unk_token
+    }
+  } else {
+    int32_t unk_id = -1;
+    uint32_t unk_begin = 0, unk_end = 0;
+    std::string s;
+    for (size_t i = 0; i < word.size();) {
+      const auto begin = static_cast<uint32_t>(i);
+      decode_utf8(word, i);
+      const auto end = static_cast<uint32_t>(i);
+      s.assign(begin > 0 ? options_.continuing_subword_prefix : "");
+      s.append(word.substr(begin, end - begin));
+      if (end == word.size()) s += options_.end_of_word_suffix;
+      auto it = ids_.find(s);
+      if (it != ids_.end()) {
+        if (unk_id >= 0) add(unk_id, unk_begin, unk_end), unk_id = -1;
+        add(it->second, begin, end);
+        continue;
+      }
+      if (options_.byte_fallback) {
+        std::vector<int32_t> bytes;
+        for (unsigned char b : s) {
+          auto ib = ids_.find(fmt::format("<0x{:02X}>", b));
+          if (ib == ids_.end()) break;
+          bytes.push_back(ib->second);
+        }
+        if (bytes.size() == s.size()) {
+          for (int32_t id : bytes) add(id, begin, end);
+          continue;
+        }
+      }
+      if (options_.unk_token.empty()) continue;
+      auto iu = ids_.find(options_.unk_token);
+      ATTN_CHECK_KIND(Format, iu != ids_.end(), "BPE: unk_token '{}' is not in the vocabulary",
+                      options_.unk_token);
+      if (unk_id >= 0 && options_.fuse_unk) {
+        unk_end = end;
+      } else {
+        if (unk_id >= 0) add(unk_id, unk_begin, unk_end);
+        unk_id = iu->second, unk_begin = begin, unk_end = end;
+      }
+    }
+    if (unk_id >= 0) add(unk_id, unk_begin, unk_end);
+  }
+  if (sym.empty()) return;
+  sym.back().next = -1;
+  // Min-heap of candidate merges (rank, left position); stale entries are skipped when popped.
+  using Cand = std::tuple<int32_t, int, int32_t, int32_t>;  // rank, left index, left id, right id
+  std::priority_queue<Cand, std::vector<Cand>, std::greater<>> heap;
+  auto push = [&](int left) {
+    const int right = sym[static_cast<size_t>(left)].next;
+    if (left < 0 || right < 0) return;
+    auto it = ranks_.find(pair_key(sym[static_cast<size_t>(left)].id, sym[static_cast<size_t>(right)].id));
+    if (it != ranks_.end()) {
+      heap.emplace(it->second.first, left, sym[static_cast<size_t>(left)].id,
+                   sym[static_cast<size_t>(right)].id);
+    }
+  };
+  for (int i = 0; i + 1 < static_cast<int>(sym.size()); ++i) push(i);
+  while (!heap.empty()) {
+    const auto [rank, left, left_id, right_id] = heap.top();
+    heap.pop();
+    Symbol& l = sym[static_cast<size_t>(left)];
+    if (l.id != left_id || l.next < 0 || sym[static_cast<size_t>(l.next)].id != right_id) continue;  // stale
+    Symbol& r = sym[static_cast<size_t>(l.next)];
+    l.id = ranks_.at(pair_key(left_id, right_id)).second;
+    l.end = r.end;
+    l.next = r.next;
+    if (r.next >= 0) sym[static_cast<size_t>(r.next)].prev = left;
+    r.id = -1;  // removed
+    if (l.prev >= 0) push(l.prev);
+    push(left);
+  }
+  for (int i = 0; i >= 0; i = sym[static_cast<size_t>(i)].next) {
+    out.push_back(
+        {sym[static_cast<size_t>(i)].id, sym[static_cast<size_t>(i)].begin, sym[static_cast<size_t>(i)].end});
+  }
+}
+
+std::optional<int32_t> Bpe::token_to_id(std::string_view token) const {
+  auto it = ids_.find(token);
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> Bpe::id_to_token(int32_t id) const {
+  if (id < 0 || static_cast<size_t>(id) >= vocab_.size()) return std::nullopt;
+  return vocab_[static_cast<size_t>(id)];
+}
+
+}  // namespace attn::text
