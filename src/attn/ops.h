@@ -3,6 +3,8 @@
 
 #include "attn/autograd/grad_mode.h"
 #include "attn/ops/binary.h"
+#include "attn/ops/dropout.h"
+#include "attn/ops/embedding.h"
 #include "attn/ops/linear.h"
 #include "attn/ops/matmul.h"
 #include "attn/ops/shape.h"
