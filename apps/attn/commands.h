@@ -8,5 +8,10 @@
 namespace attn::cli {
 
 void add_selftest_command(CLI::App& app);
+void add_word2vec_command(CLI::App& app);
+void add_glove_command(CLI::App& app);
+void add_similar_command(CLI::App& app);
+void add_analogy_command(CLI::App& app);
+void add_eval_words_command(CLI::App& app);
 
 }  // namespace attn::cli

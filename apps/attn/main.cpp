@@ -13,6 +13,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
 
   attn::cli::add_selftest_command(app);
+  attn::cli::add_word2vec_command(app);
+  attn::cli::add_glove_command(app);
+  attn::cli::add_similar_command(app);
+  attn::cli::add_analogy_command(app);
+  attn::cli::add_eval_words_command(app);
 
   try {
     app.parse(argc, argv);
