@@ -164,6 +164,33 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t sequence_id) 
   return enc;
 }
 
+std::vector<std::string> Tokenizer::pre_tokenize_words(std::string_view text) const {
+  NormalizedString ns(text);
+  if (normalizer_) normalizer_->normalize(ns);
+  std::vector<Word> words;
+  if (pre_tokenizer_) {
+    pre_tokenizer_->pre_tokenize(ns, words);
+  } else if (!ns.empty()) {
+    words.push_back({0, static_cast<uint32_t>(ns.size())});
+  }
+  std::vector<std::string> out;
+  out.reserve(words.size());
+  const bool byte_level = pre_tokenizer_ && pre_tokenizer_->byte_level();
+  for (const Word& w : words) {
+    std::string word;
+    for (uint32_t i = w.begin; i < w.end; ++i) {
+      const Span a = ns.alignments()[i];
+      if (ns.chars()[i] == 0xFFFD && byte_level) {
+        word.append(text.substr(a.begin, a.end - a.begin));
+      } else {
+        append_utf8(word, ns.chars()[i]);
+      }
+    }
+    out.push_back(std::move(word));
+  }
+  return out;
+}
+
 Encoding Tokenizer::post_process(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const {
   if (truncation_) {
     TruncationParams t = *truncation_;

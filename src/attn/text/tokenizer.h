@@ -69,6 +69,15 @@ class Tokenizer {
   std::optional<std::string> id_to_token(int32_t id) const;
   size_t vocab_size(bool with_added_tokens = true) const;
   const Model& model() const { return *model_; }
+  const Normalizer* normalizer() const { return normalizer_.get(); }
+  const PreTokenizer* pre_tokenizer() const { return pre_tokenizer_.get(); }
+  const PostProcessor* post_processor() const { return post_processor_.get(); }
+  const Decoder* decoder() const { return decoder_.get(); }
+  // HF tokenizer.json of this tokenizer (tokenizer_json.cpp); save() writes it.
+  std::string to_json() const;
+  void save(const std::string& path) const;
+  // The words the model would see (normalized, pre-tokenized; raw bytes for byte-level), for trainers.
+  std::vector<std::string> pre_tokenize_words(std::string_view text) const;
   const std::vector<AddedToken>& added_tokens() const { return added_; }
 
   // One sequence through added tokens → normalizer → pre-tokenizer → model, without post-processing.

@@ -358,3 +358,176 @@ Tokenizer Tokenizer::from_file(const std::string& path) {
 }
 
 }  // namespace attn::text
+
+// ---- writing tokenizer.json (the same layout HF 0.20.3 writes, so HF can load what attn saves) ----
+namespace attn::text {
+namespace {
+
+json vocab_json(const std::vector<std::string>& vocab) {
+  json v = json::object();
+  for (size_t i = 0; i < vocab.size(); ++i) v[vocab[i]] = i;
+  return v;
+}
+
+json normalizer_json(const Normalizer* n) {
+  if (!n) return nullptr;
+  if (auto* b = dynamic_cast<const BertNormalizer*>(n)) {
+    const BertNormalizerOptions& o = b->options();
+    return {{"type", "BertNormalizer"},
+            {"clean_text", o.clean_text},
+            {"handle_chinese_chars", o.handle_chinese_chars},
+            {"strip_accents", o.strip_accents ? json(*o.strip_accents) : json(nullptr)},
+            {"lowercase", o.lowercase}};
+  }
+  if (dynamic_cast<const NfdNormalizer*>(n)) return {{"type", "NFD"}};
+  if (dynamic_cast<const LowercaseNormalizer*>(n)) return {{"type", "Lowercase"}};
+  if (dynamic_cast<const StripAccentsNormalizer*>(n)) return {{"type", "StripAccents"}};
+  if (auto* s = dynamic_cast<const SequenceNormalizer*>(n)) {
+    json items = json::array();
+    for (const auto& step : s->steps) items.push_back(normalizer_json(step.get()));
+    return {{"type", "Sequence"}, {"normalizers", items}};
+  }
+  throw_error(ErrorKind::Unsupported, "Tokenizer::to_json: unknown normalizer class");
+}
+
+json pre_tokenizer_json(const PreTokenizer* p) {
+  if (!p) return nullptr;
+  if (dynamic_cast<const BertPreTokenizer*>(p)) return {{"type", "BertPreTokenizer"}};
+  if (dynamic_cast<const WhitespaceSplit*>(p)) return {{"type", "WhitespaceSplit"}};
+  if (auto* b = dynamic_cast<const ByteLevelPreTokenizer*>(p)) {
+    return {{"type", "ByteLevel"},
+            {"add_prefix_space", b->add_prefix_space()},
+            {"trim_offsets", true},
+            {"use_regex", b->use_regex()}};
+  }
+  throw_error(ErrorKind::Unsupported, "Tokenizer::to_json: unknown pre-tokenizer class");
+}
+
+json model_json(const Model& m) {
+  if (auto* w = dynamic_cast<const WordPiece*>(&m)) {
+    return {{"type", "WordPiece"},
+            {"unk_token", w->options().unk_token},
+            {"continuing_subword_prefix", w->options().continuing_subword_prefix},
+            {"max_input_chars_per_word", w->options().max_input_chars_per_word},
+            {"vocab", vocab_json(w->vocab())}};
+  }
+  if (auto* b = dynamic_cast<const Bpe*>(&m)) {
+    const BpeOptions& o = b->options();
+    auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+    json merges = json::array();
+    for (const auto& [l, r] : b->merges()) merges.push_back({l, r});
+    return {{"type", "BPE"},
+            {"dropout", nullptr},
+            {"unk_token", opt(o.unk_token)},
+            {"continuing_subword_prefix", opt(o.continuing_subword_prefix)},
+            {"end_of_word_suffix", opt(o.end_of_word_suffix)},
+            {"fuse_unk", o.fuse_unk},
+            {"byte_fallback", o.byte_fallback},
+            {"ignore_merges", false},
+            {"vocab", vocab_json(b->vocab())},
+            {"merges", merges}};
+  }
+  throw_error(ErrorKind::Unsupported, "Tokenizer::to_json: unknown model class");
+}
+
+json template_json(const std::vector<TemplatePiece>& pieces) {
+  json out = json::array();
+  for (const TemplatePiece& p : pieces) {
+    if (p.is_sequence) {
+      out.push_back({{"Sequence", {{"id", p.sequence == 0 ? "A" : "B"}, {"type_id", p.type_id}}}});
+    } else {
+      out.push_back({{"SpecialToken", {{"id", p.special}, {"type_id", p.type_id}}}});
+    }
+  }
+  return out;
+}
+
+json post_processor_json(const PostProcessor* p) {
+  if (!p) return nullptr;
+  if (auto* t = dynamic_cast<const TemplateProcessing*>(p)) {
+    json specials = json::object();
+    for (const auto& [name, s] : t->special_tokens())
+      specials[name] = {{"id", name}, {"ids", s.ids}, {"tokens", s.tokens}};
+    return {{"type", "TemplateProcessing"},
+            {"single", template_json(t->single())},
+            {"pair", template_json(t->pair())},
+            {"special_tokens", specials}};
+  }
+  if (auto* b = dynamic_cast<const ByteLevelPostProcessor*>(p)) {
+    return {{"type", "ByteLevel"},
+            {"add_prefix_space", b->add_prefix_space()},
+            {"trim_offsets", b->trim_offsets()},
+            {"use_regex", true}};
+  }
+  throw_error(ErrorKind::Unsupported, "Tokenizer::to_json: unknown post-processor class");
+}
+
+json decoder_json(const Decoder* d) {
+  if (!d) return nullptr;
+  if (auto* w = dynamic_cast<const WordPieceDecoder*>(d)) {
+    return {{"type", "WordPiece"}, {"prefix", w->prefix()}, {"cleanup", w->cleanup()}};
+  }
+  if (dynamic_cast<const ByteLevelDecoder*>(d)) {
+    return {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}};
+  }
+  throw_error(ErrorKind::Unsupported, "Tokenizer::to_json: unknown decoder class");
+}
+
+const char* direction_name(Direction d) { return d == Direction::Right ? "Right" : "Left"; }
+
+}  // namespace
+
+std::string Tokenizer::to_json() const {
+  json j;
+  j["version"] = "1.0";
+  if (truncation_) {
+    const char* s = truncation_->strategy == TruncationStrategy::LongestFirst ? "LongestFirst"
+                    : truncation_->strategy == TruncationStrategy::OnlyFirst  ? "OnlyFirst"
+                                                                              : "OnlySecond";
+    j["truncation"] = {{"direction", direction_name(truncation_->direction)},
+                       {"max_length", truncation_->max_length},
+                       {"strategy", s},
+                       {"stride", truncation_->stride}};
+  } else {
+    j["truncation"] = nullptr;
+  }
+  if (padding_) {
+    j["padding"] = {
+        {"strategy", padding_->strategy == PaddingStrategy::Fixed ? json{{"Fixed", padding_->length}}
+                                                                  : json("BatchLongest")},
+        {"direction", direction_name(padding_->direction)},
+        {"pad_to_multiple_of",
+         padding_->pad_to_multiple_of ? json(padding_->pad_to_multiple_of) : json(nullptr)},
+        {"pad_id", padding_->pad_id},
+        {"pad_type_id", padding_->pad_type_id},
+        {"pad_token", padding_->pad_token}};
+  } else {
+    j["padding"] = nullptr;
+  }
+  json added = json::array();
+  for (const AddedToken& a : added_) {
+    added.push_back({{"id", a.id},
+                     {"content", a.content},
+                     {"single_word", false},
+                     {"lstrip", false},
+                     {"rstrip", false},
+                     {"normalized", a.normalized},
+                     {"special", a.special}});
+  }
+  j["added_tokens"] = added;
+  j["normalizer"] = normalizer_json(normalizer_.get());
+  j["pre_tokenizer"] = pre_tokenizer_json(pre_tokenizer_.get());
+  j["post_processor"] = post_processor_json(post_processor_.get());
+  j["decoder"] = decoder_json(decoder_.get());
+  j["model"] = model_json(*model_);
+  return j.dump(2);
+}
+
+void Tokenizer::save(const std::string& path) const {
+  std::ofstream out(path, std::ios::binary);
+  ATTN_CHECK_KIND(Io, out.good(), "{}: cannot write tokenizer.json", path);
+  out << to_json() << '\n';
+  ATTN_CHECK_KIND(Io, out.good(), "{}: write failed", path);
+}
+
+}  // namespace attn::text

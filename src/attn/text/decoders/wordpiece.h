@@ -13,6 +13,8 @@ class WordPieceDecoder : public Decoder {
  public:
   WordPieceDecoder(std::string prefix, bool cleanup) : prefix_(std::move(prefix)), cleanup_(cleanup) {}
   std::string decode(const std::vector<std::string>& tokens) const override;
+  const std::string& prefix() const { return prefix_; }
+  bool cleanup() const { return cleanup_; }
 
  private:
   std::string prefix_;

@@ -36,6 +36,9 @@ class TemplateProcessing : public PostProcessor {
                                  int32_t sep_id);
 
   size_t added_tokens(bool is_pair) const override;
+  const std::vector<TemplatePiece>& single() const { return single_; }
+  const std::vector<TemplatePiece>& pair() const { return pair_; }
+  const std::map<std::string, SpecialTokenIds>& special_tokens() const { return special_tokens_; }
   Encoding process(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const override;
 
  private:

@@ -65,7 +65,7 @@ void ByteLevelPreTokenizer::pre_tokenize(NormalizedString& s, std::vector<Word>&
 namespace {
 
 // HF byte_level.rs process_offsets: move offsets past leading/trailing spaces ('Ġ') of each token.
-void trim_offsets(Encoding& e, bool add_prefix_space) {
+void trim_token_offsets(Encoding& e, bool add_prefix_space) {
   static const std::string kSpace = "\xC4\xA0";  // 'Ġ', the byte-level symbol of ' '
   for (size_t i = 0; i < e.size(); ++i) {
     const std::string& t = e.tokens[i];
@@ -84,15 +84,15 @@ void trim_offsets(Encoding& e, bool add_prefix_space) {
         o->end = std::max<uint32_t>(o->end - static_cast<uint32_t>(trail), o->begin);
     }
   }
-  for (Encoding& o : e.overflowing) trim_offsets(o, add_prefix_space);
+  for (Encoding& o : e.overflowing) trim_token_offsets(o, add_prefix_space);
 }
 
 }  // namespace
 
 Encoding ByteLevelPostProcessor::process(Encoding a, std::optional<Encoding> b, bool) const {
   if (trim_offsets_) {
-    trim_offsets(a, add_prefix_space_);
-    if (b) trim_offsets(*b, add_prefix_space_);
+    trim_token_offsets(a, add_prefix_space_);
+    if (b) trim_token_offsets(*b, add_prefix_space_);
   }
   a.sequence_ids.assign(a.size(), 0);
   if (b) {

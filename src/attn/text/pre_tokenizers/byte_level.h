@@ -18,6 +18,7 @@ class ByteLevelPreTokenizer : public PreTokenizer {
   void pre_tokenize(NormalizedString& s, std::vector<Word>& words) const override;
   bool byte_level() const override { return true; }
   bool add_prefix_space() const { return add_prefix_space_; }
+  bool use_regex() const { return use_regex_; }
 
  private:
   bool add_prefix_space_, use_regex_;
@@ -32,6 +33,8 @@ class ByteLevelPostProcessor : public PostProcessor {
       : trim_offsets_(trim_offsets), add_prefix_space_(add_prefix_space) {}
   size_t added_tokens(bool) const override { return 0; }
   Encoding process(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const override;
+  bool trim_offsets() const { return trim_offsets_; }
+  bool add_prefix_space() const { return add_prefix_space_; }
 
  private:
   bool trim_offsets_, add_prefix_space_;
