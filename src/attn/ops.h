@@ -7,6 +7,8 @@
 #include "attn/ops/embedding.h"
 #include "attn/ops/linear.h"
 #include "attn/ops/matmul.h"
+#include "attn/ops/norm.h"
 #include "attn/ops/shape.h"
+#include "attn/ops/softmax.h"
 #include "attn/ops/unary.h"
 #include "attn/tensor/creation.h"

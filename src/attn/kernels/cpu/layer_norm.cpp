@@ -1,0 +1,156 @@
+// layer_norm kernels: plain references (float, double) and vectorised float versions.
+#include "attn/kernels/cpu/layer_norm.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "attn/kernels/cpu/parallel.h"
+
+namespace attn::kernels {
+
+// ---------------------------------------------------------------------------------------------------------
+// Reference (llm.c's layernorm_forward / layernorm_backward, with optional affine and double sums).
+
+template <typename T>
+void layer_norm_forward_reference(T* out, T* mean, T* rstd, const T* x, const T* w, const T* b, int64_t rows,
+                                  int64_t C, double eps) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = x + r * C;  // (C)
+    double m = 0, v = 0;
+    for (int64_t c = 0; c < C; ++c) m += xr[c];
+    m /= static_cast<double>(C);
+    for (int64_t c = 0; c < C; ++c) v += (xr[c] - m) * (xr[c] - m);
+    v /= static_cast<double>(C);
+    const double s = 1.0 / std::sqrt(v + eps);
+    for (int64_t c = 0; c < C; ++c) {
+      const double n = (xr[c] - m) * s;
+      out[r * C + c] = static_cast<T>(n * (w ? w[c] : T(1)) + (b ? b[c] : T(0)));
+    }
+    mean[r] = static_cast<T>(m);
+    rstd[r] = static_cast<T>(s);
+  }
+}
+
+template <typename T>
+void layer_norm_backward_reference(T* dx, T* dw, T* db, const T* dout, const T* x, const T* w, const T* mean,
+                                   const T* rstd, int64_t rows, int64_t C) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T *dr = dout + r * C, *xr = x + r * C;  // (C)
+    double dnorm_mean = 0, dnorm_norm_mean = 0;
+    for (int64_t c = 0; c < C; ++c) {
+      const double norm = (xr[c] - mean[r]) * static_cast<double>(rstd[r]);
+      const double dnorm = static_cast<double>(w ? w[c] : T(1)) * dr[c];
+      dnorm_mean += dnorm;
+      dnorm_norm_mean += dnorm * norm;
+      if (db) db[c] += dr[c];
+      if (dw) dw[c] += static_cast<T>(norm * dr[c]);
+    }
+    dnorm_mean /= static_cast<double>(C);
+    dnorm_norm_mean /= static_cast<double>(C);
+    if (!dx) continue;
+    for (int64_t c = 0; c < C; ++c) {
+      const double norm = (xr[c] - mean[r]) * static_cast<double>(rstd[r]);
+      const double dnorm = static_cast<double>(w ? w[c] : T(1)) * dr[c];
+      dx[r * C + c] += static_cast<T>((dnorm - dnorm_mean - norm * dnorm_norm_mean) * rstd[r]);
+    }
+  }
+}
+
+template void layer_norm_forward_reference<float>(float*, float*, float*, const float*, const float*,
+                                                  const float*, int64_t, int64_t, double);
+template void layer_norm_forward_reference<double>(double*, double*, double*, const double*, const double*,
+                                                   const double*, int64_t, int64_t, double);
+template void layer_norm_backward_reference<float>(float*, float*, float*, const float*, const float*,
+                                                   const float*, const float*, const float*, int64_t,
+                                                   int64_t);
+template void layer_norm_backward_reference<double>(double*, double*, double*, const double*, const double*,
+                                                    const double*, const double*, const double*, int64_t,
+                                                    int64_t);
+
+// ---------------------------------------------------------------------------------------------------------
+// Fast float.
+
+namespace {
+constexpr int64_t kGrainElements = 1 << 14;  // below this many elements per thread, stay serial
+constexpr int64_t kColumnBlock = 64;         // dw/db: columns per work item
+
+int64_t row_grain(int64_t C) { return std::max<int64_t>(1, kGrainElements / std::max<int64_t>(C, 1)); }
+
+// One row: mean and rstd, then out = (x − mean)·rstd·w + b.
+void forward_row(float* out, float* mean, float* rstd, const float* x, const float* w, const float* b,
+                 int64_t C, float eps) {
+  float sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t c = 0; c < C; ++c) sum += x[c];
+  const float m = sum / static_cast<float>(C);
+  float sq = 0;
+#pragma omp simd reduction(+ : sq)
+  for (int64_t c = 0; c < C; ++c) sq += (x[c] - m) * (x[c] - m);
+  const float s = 1.f / std::sqrt(sq / static_cast<float>(C) + eps);
+  if (w && b) {
+#pragma omp simd
+    for (int64_t c = 0; c < C; ++c) out[c] = (x[c] - m) * s * w[c] + b[c];
+  } else {
+#pragma omp simd
+    for (int64_t c = 0; c < C; ++c) out[c] = (x[c] - m) * s * (w ? w[c] : 1.f) + (b ? b[c] : 0.f);
+  }
+  *mean = m;
+  *rstd = s;
+}
+}  // namespace
+
+void layer_norm_forward_fast(float* out, float* mean, float* rstd, const float* x, const float* w,
+                             const float* b, int64_t rows, int64_t C, double eps) {
+  parallel_for(rows, row_grain(C), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r)
+      forward_row(out + r * C, mean + r, rstd + r, x + r * C, w, b, C, static_cast<float>(eps));
+  });
+}
+
+void layer_norm_backward_fast(float* dx, float* dw, float* db, const float* dout, const float* x,
+                              const float* w, const float* mean, const float* rstd, int64_t rows, int64_t C) {
+  if (dx) {
+    parallel_for(rows, row_grain(C), [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const float *dr = dout + r * C, *xr = x + r * C;  // (C)
+        const float m = mean[r], s = rstd[r];
+        float a = 0, bsum = 0;  // Σ dout·w, Σ dout·w·norm
+#pragma omp simd reduction(+ : a, bsum)
+        for (int64_t c = 0; c < C; ++c) {
+          const float dnorm = dr[c] * (w ? w[c] : 1.f);
+          a += dnorm;
+          bsum += dnorm * (xr[c] - m) * s;
+        }
+        a /= static_cast<float>(C);
+        bsum /= static_cast<float>(C);
+        float* dxr = dx + r * C;
+#pragma omp simd
+        for (int64_t c = 0; c < C; ++c) {
+          const float norm = (xr[c] - m) * s;
+          dxr[c] += (dr[c] * (w ? w[c] : 1.f) - a - norm * bsum) * s;
+        }
+      }
+    });
+  }
+  if (!dw && !db) return;
+  // dw, db: each block of columns is summed over all rows, in row order, by one thread.
+  const int64_t blocks = (C + kColumnBlock - 1) / kColumnBlock;
+  parallel_for(blocks, std::max<int64_t>(1, kGrainElements / std::max<int64_t>(rows * kColumnBlock, 1)),
+               [&](int64_t b0, int64_t b1) {
+                 const int64_t c0 = b0 * kColumnBlock, c1 = std::min(C, b1 * kColumnBlock);
+                 for (int64_t r = 0; r < rows; ++r) {
+                   const float *dr = dout + r * C, *xr = x + r * C;
+                   const float m = mean[r], s = rstd[r];
+                   if (db) {
+#pragma omp simd
+                     for (int64_t c = c0; c < c1; ++c) db[c] += dr[c];
+                   }
+                   if (dw) {
+#pragma omp simd
+                     for (int64_t c = c0; c < c1; ++c) dw[c] += dr[c] * (xr[c] - m) * s;
+                   }
+                 }
+               });
+}
+
+}  // namespace attn::kernels
