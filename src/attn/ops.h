@@ -5,6 +5,8 @@
 #include "attn/ops/binary.h"
 #include "attn/ops/dropout.h"
 #include "attn/ops/embedding.h"
+#include "attn/ops/index.h"
+#include "attn/ops/join.h"
 #include "attn/ops/linear.h"
 #include "attn/ops/matmul.h"
 #include "attn/ops/norm.h"
