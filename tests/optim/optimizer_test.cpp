@@ -126,8 +126,8 @@ std::vector<Case> cases() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(CPU, OptimizerVsTorch, ::testing::ValuesIn(cases()), [](const auto& info) {
-  return info.param.name + "_" + std::string(dtype_name(info.param.dtype));
+INSTANTIATE_TEST_SUITE_P(CPU, OptimizerVsTorch, ::testing::ValuesIn(cases()), [](const auto& param_info) {
+  return param_info.param.name + "_" + std::string(dtype_name(param_info.param.dtype));
 });
 
 // ---- behaviour ----
