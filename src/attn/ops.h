@@ -2,6 +2,7 @@
 #pragma once
 
 #include "attn/autograd/grad_mode.h"
+#include "attn/ops/activation.h"
 #include "attn/ops/binary.h"
 #include "attn/ops/dropout.h"
 #include "attn/ops/embedding.h"

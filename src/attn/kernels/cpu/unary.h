@@ -1,5 +1,5 @@
-// attn/kernels/cpu/unary.h — elementwise math for the float kernels: exp, tanh, erfc written branch-free so
-// that a loop calling them is vectorised by the compiler (AVX2 / AVX-512 under -march=native).
+// attn/kernels/cpu/unary.h — elementwise math for the float kernels: exp, tanh, erfc, Φ written branch-free
+// so that a loop calling them is vectorised by the compiler (AVX2 / AVX-512 under -march=native).
 //
 // std::exp and friends are library calls the compiler cannot vectorise without -ffast-math, and they are
 // most of the time of softmax, gelu, sigmoid and tanh. These inline versions use only +, ×, fma, compares,
@@ -54,13 +54,11 @@ inline float fast_tanh(float x) {
   return ax < 0.625f ? small : std::copysign(big, x);
 }
 
-// erfc z in float for any z, relative error ≈ 2e-7 where erfc z is a normal float (Numerical Recipes'
-// erfcc, a Chebyshev fit with fractional error < 1.2e-7): t = 1/(1 + |z|/2),
-// erfc |z| = t·exp(−z² − 1.26551223 + t·P(t)), erfc(−|z|) = 2 − erfc |z|. z² is split into hi + lo
-// (lo = fma(z, z, −hi)) so that its rounding does not cost accuracy in the far tail (z² up to ~87).
-inline float fast_erfc(float z) {
-  const float az = std::fabs(z) > 10.5f ? 10.5f : std::fabs(z);  // erfc 10.5 rounds to 0 (NaN passes)
-  const float t = 1.f / std::fma(0.5f, az, 1.f);
+// erfc |z| from t = 1/(1 + |z|/2) and |z|² = hi + lo (Numerical Recipes' erfcc, a Chebyshev fit with
+// fractional error < 1.2e-7): erfc |z| = t·exp(−z² − 1.26551223 + t·P(t)). z² is passed split in two
+// (lo = the rounding error of hi) so that its rounding does not cost accuracy in the far tail (z² up to
+// ~110).
+inline float erfc_positive(float t, float hi, float lo) {
   float p = 0.17087277f;
   p = std::fma(p, t, -0.82215223f);
   p = std::fma(p, t, 1.48851587f);
@@ -71,9 +69,26 @@ inline float fast_erfc(float z) {
   p = std::fma(p, t, 0.37409196f);
   p = std::fma(p, t, 1.00002368f);
   p = std::fma(p, t, -1.26551223f);
+  return t * fast_exp(-hi) * fast_exp(p - lo);
+}
+
+// erfc z in float for any z, relative error ≤ 5e-7 where erfc z is a normal float; erfc(−|z|) = 2 − erfc |z|.
+inline float fast_erfc(float z) {
+  const float az = std::fabs(z) > 10.5f ? 10.5f : std::fabs(z);  // erfc 10.5 rounds to 0 (NaN passes)
   const float hi = az * az, lo = std::fma(az, az, -hi);
-  const float r = t * fast_exp(-hi) * fast_exp(p - lo);
+  const float r = erfc_positive(1.f / std::fma(0.5f, az, 1.f), hi, lo);
   return z >= 0.f ? r : 2.f - r;  // NaN: r is NaN and so is 2 − r
+}
+
+// Φ(x) = P(N(0,1) ≤ x) = ½·erfc(−x/√2) in float, relative error ≤ 1e-6 wherever Φ(x) is a normal float.
+// z² = x²/2 is formed from x (exactly, as hi + lo) rather than from the rounded x/√2, whose rounding error
+// would be amplified 2z² times in the tail (to ~1e-5 at x = −12).
+inline float fast_normal_cdf(float x) {
+  constexpr float kSqrt1_2 = 0.70710678118654752440f;
+  const float ax = std::fabs(x) > 14.9f ? 14.9f : std::fabs(x);  // Φ(−14.9) rounds to 0 (NaN passes)
+  const float hi = ax * ax, lo = std::fma(ax, ax, -hi);
+  const float r = erfc_positive(1.f / std::fma(0.5f * kSqrt1_2, ax, 1.f), 0.5f * hi, 0.5f * lo);
+  return 0.5f * (x <= 0.f ? r : 2.f - r);
 }
 
 }  // namespace attn::kernels
