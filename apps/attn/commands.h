@@ -8,6 +8,8 @@
 namespace attn::cli {
 
 void add_selftest_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
+void add_vocab_command(CLI::App& app);
 void add_word2vec_command(CLI::App& app);
 void add_glove_command(CLI::App& app);
 void add_similar_command(CLI::App& app);

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
 
   attn::cli::add_selftest_command(app);
+  attn::cli::add_tokenize_command(app);
+  attn::cli::add_vocab_command(app);
   attn::cli::add_word2vec_command(app);
   attn::cli::add_glove_command(app);
   attn::cli::add_similar_command(app);

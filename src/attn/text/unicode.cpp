@@ -160,6 +160,12 @@ int to_lower(char32_t c, char32_t* out) {
   return 1;
 }
 
+int display_width(std::string_view s) {
+  int w = 0;
+  for (size_t i = 0; i < s.size();) w += utf8proc_charwidth(static_cast<utf8proc_int32_t>(decode_utf8(s, i)));
+  return w;
+}
+
 bool is_letter(char32_t c) {
   const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
   return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;

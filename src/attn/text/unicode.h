@@ -43,6 +43,9 @@ int ccc(char32_t c);
 // Full lowercase mapping as Rust's char::to_lowercase (U+0130 → "i̇"); returns n ≤ 3.
 int to_lower(char32_t c, char32_t* out);
 
+// Columns a terminal uses for the UTF-8 text s (CJK and emoji take 2, combining marks 0): for tables.
+int display_width(std::string_view s);
+
 // Unicode general category helpers for the GPT-2 regex (\p{L}, \p{N}) — utf8proc's tables.
 bool is_letter(char32_t c);
 bool is_number(char32_t c);
