@@ -176,7 +176,8 @@ class HeaderHandler {
   int skip_depth_ = 0;
 };
 
-// A value that is not an object, array or number.
+// A value of `kind` ("a string", "an object", …) where it is not the expected one: fails saying what was
+// found and what was expected, unless it is ignored here (unknown fields, "__metadata__": null).
 bool HeaderHandler::scalar(const char* kind) {
   switch (at_) {
     case At::Start:
