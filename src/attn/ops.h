@@ -9,6 +9,7 @@
 #include "attn/ops/index.h"
 #include "attn/ops/join.h"
 #include "attn/ops/linear.h"
+#include "attn/ops/loss.h"
 #include "attn/ops/matmul.h"
 #include "attn/ops/norm.h"
 #include "attn/ops/shape.h"

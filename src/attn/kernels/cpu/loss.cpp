@@ -1,0 +1,80 @@
+// NLL (with label smoothing) and squared-error kernels (see loss.h). Plain loops: these run once per batch on
+// (N, C) logits whose log_softmax already dominates the cost.
+#include "attn/kernels/cpu/loss.h"
+
+#include "attn/kernels/cpu/parallel.h"
+
+namespace attn::kernels {
+
+template <typename T>
+int64_t nll_loss_forward(T* loss, const T* logp, const int64_t* target, int64_t N, int64_t C, int64_t D,
+                         int64_t ignore_index, double smoothing) {
+  int64_t count = 0;
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t d = 0; d < D; ++d) {
+      const int64_t t = target[n * D + d];
+      T& out = loss[n * D + d];
+      if (t == ignore_index) {
+        out = T(0);
+        continue;
+      }
+      ++count;
+      const T* p = logp + n * C * D + d;  // the C scores of position (n, d), at stride D
+      double sum_all = 0;
+      if (smoothing != 0)
+        for (int64_t c = 0; c < C; ++c) sum_all += double(p[c * D]);
+      out = static_cast<T>(-(1.0 - smoothing) * double(p[t * D]) - smoothing / double(C) * sum_all);
+    }
+  }
+  return count;
+}
+
+template <typename T>
+void nll_loss_backward(T* dlogp, const T* dloss, int64_t dloss_stride, const int64_t* target, int64_t N,
+                       int64_t C, int64_t D, int64_t ignore_index, double smoothing) {
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t d = 0; d < D; ++d) {
+      const int64_t t = target[n * D + d];
+      if (t == ignore_index) continue;
+      const double g = double(dloss[(n * D + d) * dloss_stride]);
+      T* p = dlogp + n * C * D + d;
+      if (smoothing != 0) {
+        const T uniform = static_cast<T>(-g * smoothing / double(C));
+        for (int64_t c = 0; c < C; ++c) p[c * D] += uniform;
+      }
+      p[t * D] += static_cast<T>(-g * (1.0 - smoothing));
+    }
+  }
+}
+
+template <typename T>
+void mse_loss_forward(T* out, const T* x, const T* y, int64_t n) {
+  parallel_for(n, 1 << 15, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) out[i] = (x[i] - y[i]) * (x[i] - y[i]);
+  });
+}
+
+template <typename T>
+void mse_loss_backward(T* dx, T* dy, const T* x, const T* y, const T* dout, int64_t dout_stride, int64_t n,
+                       double scale) {
+  parallel_for(n, 1 << 15, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const T g = static_cast<T>(2 * scale) * (x[i] - y[i]) * dout[i * dout_stride];
+      if (dx) dx[i] += g;
+      if (dy) dy[i] -= g;
+    }
+  });
+}
+
+#define ATTN_LOSS_INSTANTIATE(T)                                                                         \
+  template int64_t nll_loss_forward<T>(T*, const T*, const int64_t*, int64_t, int64_t, int64_t, int64_t, \
+                                       double);                                                          \
+  template void nll_loss_backward<T>(T*, const T*, int64_t, const int64_t*, int64_t, int64_t, int64_t,   \
+                                     int64_t, double);                                                   \
+  template void mse_loss_forward<T>(T*, const T*, const T*, int64_t);                                    \
+  template void mse_loss_backward<T>(T*, T*, const T*, const T*, const T*, int64_t, int64_t, double);
+ATTN_LOSS_INSTANTIATE(float)
+ATTN_LOSS_INSTANTIATE(double)
+#undef ATTN_LOSS_INSTANTIATE
+
+}  // namespace attn::kernels
