@@ -12,6 +12,7 @@
 #include "attn/ops/loss.h"
 #include "attn/ops/matmul.h"
 #include "attn/ops/norm.h"
+#include "attn/ops/reduce.h"
 #include "attn/ops/shape.h"
 #include "attn/ops/softmax.h"
 #include "attn/ops/unary.h"
