@@ -102,11 +102,17 @@ void render(const Tensor& t, const Formatter& f, size_t d, std::vector<int64_t>&
       }
       idx[d] = i;
       const std::string v = f.format(element_as_double(t, linear_of(t.shape(), idx)));
-      data.push_back(std::string(f.width - v.size(), ' ') + v);
+      std::string padded(f.width - v.size(), ' ');
+      data.push_back(padded.append(v));
     }
     s += '[';
     for (size_t k = 0; k < data.size(); ++k) {
-      if (k > 0) s += (k % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";
+      if (k > 0 && k % per_line == 0) {
+        s += ",\n";
+        s.append(indent + 1, ' ');
+      } else if (k > 0) {
+        s += ", ";
+      }
       s += data[k];
     }
     s += ']';
@@ -114,7 +120,11 @@ void render(const Tensor& t, const Formatter& f, size_t d, std::vector<int64_t>&
   }
   s += '[';
   for (size_t k = 0; k < items.size(); ++k) {
-    if (k > 0) s += "," + std::string(nd - d - 1, '\n') + std::string(indent + 1, ' ');
+    if (k > 0) {
+      s += ',';
+      s.append(nd - d - 1, '\n');
+      s.append(indent + 1, ' ');
+    }
     if (items[k] < 0) {
       s += "...";
       continue;
