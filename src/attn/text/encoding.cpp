@@ -7,10 +7,10 @@
 
 namespace attn::text {
 
-void Encoding::push(int32_t id, std::string token, Span offset, Span byte_offset, int32_t type_id,
+void Encoding::push(int32_t id, const std::string& token, Span offset, Span byte_offset, int32_t type_id,
                     bool special, int32_t sequence_id) {
   ids.push_back(id);
-  tokens.push_back(std::move(token));
+  tokens.push_back(token);
   offsets.push_back(offset);
   byte_offsets.push_back(byte_offset);
   type_ids.push_back(type_id);
@@ -29,6 +29,19 @@ void Encoding::append(const Encoding& o) {
                              o.special_tokens_mask.end());
   attention_mask.insert(attention_mask.end(), o.attention_mask.begin(), o.attention_mask.end());
   sequence_ids.insert(sequence_ids.end(), o.sequence_ids.begin(), o.sequence_ids.end());
+}
+
+void Encoding::append(Encoding&& o) {
+  const size_t n = tokens.size();
+  tokens.resize(n + o.tokens.size());
+  std::move(o.tokens.begin(), o.tokens.end(), tokens.begin() + static_cast<std::ptrdiff_t>(n));
+  o.tokens.clear();
+  append(o);  // the other fields; o.tokens is empty now
+}
+
+void Encoding::reserve(size_t n) {
+  ids.reserve(n), type_ids.reserve(n), tokens.reserve(n), offsets.reserve(n), byte_offsets.reserve(n);
+  special_tokens_mask.reserve(n), attention_mask.reserve(n), sequence_ids.reserve(n);
 }
 
 namespace {

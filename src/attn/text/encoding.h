@@ -25,9 +25,11 @@ struct Encoding {
   std::vector<Encoding> overflowing;
 
   size_t size() const { return ids.size(); }
-  void push(int32_t id, std::string token, Span offset, Span byte_offset, int32_t type_id, bool special,
-            int32_t sequence_id);
+  void push(int32_t id, const std::string& token, Span offset, Span byte_offset, int32_t type_id,
+            bool special, int32_t sequence_id);
   void append(const Encoding& other);
+  void append(Encoding&& other);  // moves the token strings
+  void reserve(size_t n);
 };
 
 enum class Direction { Left, Right };

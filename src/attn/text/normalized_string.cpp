@@ -7,16 +7,23 @@
 
 namespace attn::text {
 
-NormalizedString::NormalizedString(std::string_view original, size_t begin, size_t end)
-    : piece_{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)} {
-  chars_.reserve(end - begin);
-  align_.reserve(end - begin);
-  for (size_t i = begin; i < end;) {
+NormalizedString::NormalizedString(std::string_view original, size_t begin, size_t end) {
+  reset(original, begin, end);
+}
+
+void NormalizedString::reset(std::string_view original, size_t begin, size_t end) {
+  piece_ = {static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+  chars_.resize(end - begin);  // an upper bound: one character per byte
+  align_.resize(end - begin);
+  const std::string_view text = original.substr(0, end);
+  size_t n = 0;
+  for (size_t i = begin; i < end; ++n) {
     const size_t start = i;
-    const char32_t c = decode_utf8(original.substr(0, end), i);
-    chars_.push_back(c);
-    align_.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(i)});
+    chars_[n] = decode_utf8(text, i);
+    align_[n] = {static_cast<uint32_t>(start), static_cast<uint32_t>(i)};
   }
+  chars_.resize(n);
+  align_.resize(n);
 }
 
 void NormalizedString::transform(const std::vector<Change>& dest, size_t initial_removed) {

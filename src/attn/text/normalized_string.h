@@ -25,6 +25,9 @@ class NormalizedString {
   // The piece [begin, end) of `original` (bytes). Invalid UTF-8 becomes U+FFFD, aligned to its bad bytes.
   NormalizedString(std::string_view original, size_t begin, size_t end);
   explicit NormalizedString(std::string_view original) : NormalizedString(original, 0, original.size()) {}
+  NormalizedString() = default;
+  // Starts over on a new piece, keeping the allocated capacity (encode reuses one per thread).
+  void reset(std::string_view original, size_t begin, size_t end);
 
   size_t size() const { return chars_.size(); }
   bool empty() const { return chars_.empty(); }

@@ -55,6 +55,8 @@ class Model {
   virtual void tokenize(std::string_view word, std::vector<ModelToken>& out) const = 0;
   virtual std::optional<int32_t> token_to_id(std::string_view token) const = 0;
   virtual std::optional<std::string> id_to_token(int32_t id) const = 0;
+  // The token of a valid id (one that tokenize() produced), without a copy.
+  virtual const std::string& token(int32_t id) const = 0;
   virtual size_t vocab_size() const = 0;
 };
 

@@ -70,9 +70,12 @@ namespace {
 // start offsets (HF's BytesToCharOffsetConverter: start → index of its char, end → index of char(end-1)+1).
 class CharCounter {
  public:
-  explicit CharCounter(std::string_view text) : text_(text) {}
+  explicit CharCounter(std::string_view text) : text_(text) {
+    ascii_ =
+        std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  }
   Span convert(Span b) {
-    if (b.begin == 0 && b.end == 0) return {0, 0};
+    if (ascii_ || (b.begin == 0 && b.end == 0)) return b;
     if (b.begin < byte_) byte_ = 0, chars_ = 0;  // not monotonic (cannot happen in encode): restart
     advance(byte_, chars_, b.begin);
     size_t e = byte_;
@@ -89,6 +92,7 @@ class CharCounter {
     }
   }
   std::string_view text_;
+  bool ascii_ = false;  // then code points = bytes
   size_t byte_ = 0;
   uint32_t chars_ = 0;
 };
@@ -99,15 +103,19 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t sequence_id) 
   ATTN_CHECK(text.size() < (size_t{1} << 32) - 1, "encode: text of {} bytes is over the 4 GiB limit",
              text.size());
   Encoding enc;
+  // Room for the special tokens the post-processor will add, so that it can work in place.
+  enc.reserve(text.size() / 4 + 4);
   CharCounter counter(text);
-  std::vector<Word> words;
-  std::vector<ModelToken> tokens;
-  std::string word;
-  std::vector<uint32_t> starts;  // byte offset of each character of `word`, then word.size()
+  // Scratch buffers, reused across calls on the same thread (encode_batch calls this millions of times).
+  thread_local NormalizedString ns;
+  thread_local std::vector<Word> words;
+  thread_local std::vector<ModelToken> tokens;
+  thread_local std::string word;
+  thread_local std::vector<uint32_t> starts;  // byte offset of each character of `word`, then word.size()
   const bool byte_level = pre_tokenizer_ && pre_tokenizer_->byte_level();
   auto emit_piece = [&](size_t begin, size_t end) {
     if (begin == end) return;
-    NormalizedString ns(text, begin, end);
+    ns.reset(text, begin, end);
     if (normalizer_) normalizer_->normalize(ns);
     words.clear();
     if (pre_tokenizer_) {
@@ -138,7 +146,7 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t sequence_id) 
         size_t last = c;
         while (starts[last + 1] < t.end) ++last;
         const Span bytes = ns.original_span(w.begin + c, w.begin + last + 1);
-        enc.push(t.id, *model_->id_to_token(t.id), counter.convert(bytes), bytes, 0, false, sequence_id);
+        enc.push(t.id, model_->token(t.id), counter.convert(bytes), bytes, 0, false, sequence_id);
       }
     }
   };

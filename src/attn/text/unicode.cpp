@@ -41,7 +41,9 @@ int override_length(const MapOverride& m) {
 
 }  // namespace
 
-uint8_t char_flags(char32_t c) { return c <= kMaxCodePoint ? flag_table()[c] : 0; }
+namespace detail {
+const uint8_t* const kCharFlags = flag_table().data();
+}  // namespace detail
 
 char32_t decode_utf8(std::string_view s, size_t& i) {
   const auto b0 = static_cast<unsigned char>(s[i]);

@@ -24,7 +24,10 @@ enum CharFlag : uint8_t {
   kCombiningMark = 64    // Mn, Mc or Me: the StripAccents normalizer removes it
 };
 
-uint8_t char_flags(char32_t c);
+namespace detail {
+extern const uint8_t* const kCharFlags;  // 0x110000 entries, built before main() from unicode_tables.inc
+}
+inline uint8_t char_flags(char32_t c) { return c <= 0x10FFFF ? detail::kCharFlags[c] : 0; }
 
 // Decodes the code point at s[i] and advances i. Each maximal ill-formed subsequence (as Python's
 // bytes.decode("utf-8", "replace") and the Unicode standard's "best practice" define it) becomes one

@@ -31,6 +31,7 @@ class Bpe : public Model {
   void tokenize(std::string_view word, std::vector<ModelToken>& out) const override;
   std::optional<int32_t> token_to_id(std::string_view token) const override;
   std::optional<std::string> id_to_token(int32_t id) const override;
+  const std::string& token(int32_t id) const override { return vocab_[static_cast<size_t>(id)]; }
   size_t vocab_size() const override { return vocab_.size(); }
   const std::vector<std::string>& vocab() const { return vocab_; }
   const std::vector<std::pair<std::string, std::string>>& merges() const { return merges_; }

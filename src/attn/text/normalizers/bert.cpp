@@ -37,6 +37,18 @@ void strip_marks(NormalizedString& s) {
 }  // namespace
 
 void BertNormalizer::normalize(NormalizedString& s) const {
+  bool ascii = true;
+  for (char32_t c : s.chars()) ascii = ascii && c < 0x80;
+  if (ascii) {
+    // All four steps at once: ASCII has no ideographs, no decompositions, no marks, 1:1 lowercase.
+    const bool clean = options_.clean_text, lower = options_.lowercase;
+    s.filter([clean](char32_t c) { return !clean || (char_flags(c) & kRemovedByClean) == 0; });
+    s.map([clean, lower](char32_t c) {
+      if (clean && (char_flags(c) & kCleanSpace)) return U' ';
+      return (lower && c >= U'A' && c <= U'Z') ? static_cast<char32_t>(c + 32) : c;
+    });
+    return;
+  }
   if (options_.clean_text) clean_text(s);
   if (options_.handle_chinese_chars) handle_chinese_chars(s);
   if (options_.strip_accents.value_or(options_.lowercase)) {

@@ -35,6 +35,22 @@ size_t TemplateProcessing::added_tokens(bool is_pair) const {
   return n;
 }
 
+namespace {
+
+void insert_special(Encoding& e, size_t at, int32_t id, const std::string& token, int32_t type_id) {
+  const auto pos = static_cast<std::ptrdiff_t>(at);
+  e.ids.insert(e.ids.begin() + pos, id);
+  e.tokens.insert(e.tokens.begin() + pos, token);
+  e.offsets.insert(e.offsets.begin() + pos, Span{});
+  e.byte_offsets.insert(e.byte_offsets.begin() + pos, Span{});
+  e.type_ids.insert(e.type_ids.begin() + pos, type_id);
+  e.special_tokens_mask.insert(e.special_tokens_mask.begin() + pos, 1);
+  e.attention_mask.insert(e.attention_mask.begin() + pos, 1);
+  e.sequence_ids.insert(e.sequence_ids.begin() + pos, -1);
+}
+
+}  // namespace
+
 void merge_with(Encoding& self, const Encoding& pair) {
   std::vector<Encoding> overflowings;
   for (const Encoding& self_o : self.overflowing) {
@@ -59,6 +75,47 @@ void merge_with(Encoding& self, const Encoding& pair) {
 Encoding TemplateProcessing::process(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const {
   Encoding* seqs[2] = {&a, b ? &*b : nullptr};
   Encoding result;
+  if (!b && a.overflowing.empty()) {
+    // One sequence, no overflowing windows: add the special tokens around `a` in place.
+    const std::vector<TemplatePiece>& t = single_;
+    size_t at = 0;
+    bool before = true;
+    for (const TemplatePiece& p : t) {
+      if (p.is_sequence) {
+        a.type_ids.assign(a.size(), p.type_id);
+        a.sequence_ids.assign(a.size(), 0);
+        before = false;
+        continue;
+      }
+      if (!add_special_tokens) continue;
+      const SpecialTokenIds& sp = special_tokens_.at(p.special);
+      for (size_t i = 0; i < sp.ids.size(); ++i) {
+        if (before) {
+          insert_special(a, at++, sp.ids[i], sp.tokens[i], p.type_id);
+        } else {
+          a.push(sp.ids[i], sp.tokens[i], {}, {}, p.type_id, true, -1);
+        }
+      }
+    }
+    return a;
+  }
+  if (a.overflowing.empty() && (!b || b->overflowing.empty())) {
+    // No overflowing windows: merge_with is a plain concatenation, done here with moves.
+    result.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b.has_value()));
+    for (const TemplatePiece& p : b ? pair_ : single_) {
+      if (p.is_sequence) {
+        Encoding& s = *seqs[p.sequence];
+        s.type_ids.assign(s.size(), p.type_id);
+        s.sequence_ids.assign(s.size(), p.sequence);
+        result.append(std::move(s));
+      } else if (add_special_tokens) {
+        const SpecialTokenIds& t = special_tokens_.at(p.special);
+        for (size_t i = 0; i < t.ids.size(); ++i)
+          result.push(t.ids[i], t.tokens[i], {}, {}, p.type_id, true, -1);
+      }
+    }
+    return result;
+  }
   for (const TemplatePiece& p : b ? pair_ : single_) {
     if (p.is_sequence) {
       Encoding& s = *seqs[p.sequence];
