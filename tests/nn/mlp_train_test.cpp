@@ -5,20 +5,10 @@
 
 #include <cmath>
 
-#if __has_include("attn/ops/loss.h")  // written in parallel by the loss engineer
-#include "attn/ops/loss.h"
-#define ATTN_HAVE_LOSS 1
-constexpr const char* kLossSource = "attn::cross_entropy / attn::mse_loss";
-#else
-constexpr const char* kLossSource = "losses composed from log_softmax/matmul (ops/loss.h absent)";
-#endif
 #include "attn/nn/nn.h"
 #include "attn/ops/activation.h"
-#include "attn/ops/matmul.h"
-#include "attn/ops/shape.h"
-#include "attn/ops/softmax.h"
+#include "attn/ops/loss.h"
 #include "attn/optim/optim.h"
-#include "attn/tensor/creation.h"
 #include "support/expect.h"
 #include "support/fixtures.h"
 
@@ -29,25 +19,6 @@ const test::Fixture& fixture() {
   static const test::Fixture f("nn/mlp.safetensors");
   return f;
 }
-
-#ifndef ATTN_HAVE_LOSS
-// Until ops/loss.h lands: the two losses composed from primitives (sum as a product with ones).
-Tensor sum_all(const Tensor& t) {
-  return reshape(matmul(reshape(t, {1, t.numel()}), ones({t.numel(), 1})), {});
-}
-// F.cross_entropy(logits, y) = −mean_i log_softmax(logits)[i, y_i]
-Tensor cross_entropy(const Tensor& logits, const Tensor& y) {
-  const int64_t N = logits.size(0), V = logits.size(1);
-  std::vector<float> onehot(static_cast<size_t>(N * V), 0.0f);
-  for (int64_t i = 0; i < N; ++i) onehot[i * V + y.at<int64_t>({i})] = 1.0f;
-  return sum_all(log_softmax(logits, 1) * from_vector(onehot, {N, V})) * (-1.0 / static_cast<double>(N));
-}
-// F.mse_loss(a, b) = mean((a − b)²)
-Tensor mse_loss(const Tensor& a, const Tensor& b) {
-  const Tensor d = a - b;
-  return sum_all(d * d) * (1.0 / static_cast<double>(a.numel()));
-}
-#endif
 
 struct MlpCase {
   std::string name;
@@ -96,7 +67,7 @@ TEST_P(MlpTraining, FiftyAdamWStepsReproduceTorchLossCurve) {
   for (const auto& [key, t] : model.state_dict())
     EXPECT_TENSOR_NEAR(t, f[p + "final." + key], 1e-4, 1e-4) << key;
   std::cout << "[ result ] MLP " << name << ": 50 AdamW steps, loss " << ref.front() << " -> " << ref.back()
-            << ", max |Δloss| vs torch = " << max_diff << " [" << kLossSource << "]\n";
+            << ", max |Δloss| vs torch = " << max_diff << "\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(CPU, MlpTraining,
