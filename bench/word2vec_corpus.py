@@ -9,12 +9,36 @@ Every tool (attn, fastText, gensim) reads the same file, so they see identical t
     all three tools treat as one sentence.
 
 usage: bench/word2vec_corpus.py [DATA_DIR] [OUT]   (defaults: ../shared/data/gutenberg_en, build/embed-data/gutenberg.txt)
+       bench/word2vec_corpus.py --korean [OUT]     (default build/embed-data/korean.txt)
+
+--korean concatenates the staged raw Korean text, one comment/sentence/paragraph per line, untouched (whitespace
+tokens = eojeol): korean_hate_speech unlabeled comments, the Korean sides of korean_parallel_corpora, the NSMC
+raw reviews and the KorQuAD dev paragraphs.
 """
+import glob
+import json
 import os
 import re
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
+shared = os.path.join(here, "..", "..", "shared", "data")
+if len(sys.argv) > 1 and sys.argv[1] == "--korean":
+    out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "build", "embed-data", "korean.txt")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    lines = []
+    for p in [f"{shared}/korean_hate_speech/unlabeled/unlabeled_comments_5.txt"] + sorted(
+            glob.glob(f"{shared}/korean_parallel_corpora/*/*.ko")):
+        lines += open(p, encoding="utf-8").read().splitlines()
+    for p in sorted(glob.glob(f"{shared}/nsmc_raw_subset/raw/*.json")):
+        lines += [r.get("review", "").replace("\n", " ") for r in json.load(open(p, encoding="utf-8"))]
+    for a in json.load(open(f"{shared}/korquad_v1/KorQuAD_v1.0_dev.json", encoding="utf-8"))["data"]:
+        lines += [p["context"].replace("\n", " ") for p in a["paragraphs"]]
+    lines = [l.strip() for l in lines if l.strip()]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"{out}: {len(lines)} lines, {sum(len(l.split()) for l in lines)} words")
+    sys.exit(0)
 data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "shared", "data", "gutenberg_en")
 out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "build", "embed-data", "gutenberg.txt")
 os.makedirs(os.path.dirname(out), exist_ok=True)

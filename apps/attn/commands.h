@@ -15,5 +15,9 @@ void add_glove_command(CLI::App& app);
 void add_similar_command(CLI::App& app);
 void add_analogy_command(CLI::App& app);
 void add_eval_words_command(CLI::App& app);
+// `attn viz <picture>`: viz_group returns the "viz" subcommand (created on first use); each picture adds
+// itself to it with add_viz_<picture>_command(app).
+CLI::App* viz_group(CLI::App& app);
+void add_viz_embeddings_command(CLI::App& app);
 
 }  // namespace attn::cli

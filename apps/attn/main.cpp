@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   attn::cli::add_similar_command(app);
   attn::cli::add_analogy_command(app);
   attn::cli::add_eval_words_command(app);
+  attn::cli::add_viz_embeddings_command(app);
 
   try {
     app.parse(argc, argv);

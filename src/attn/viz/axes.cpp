@@ -27,7 +27,7 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
 }
 
 Frame draw_axes(Svg& svg, double xmin, double xmax, double ymin, double ymax, const std::string& title,
-                const std::string& x_label, const std::string& y_label) {
+                const std::string& x_label, const std::string& y_label, double right_margin) {
   const auto xt = nice_ticks(xmin, xmax);
   const auto yt = nice_ticks(ymin, ymax);
   Frame f{70,       title.empty() ? 20.0 : 45.0, svg.width() - 100, 0, xt.front(), xt.back(), yt.front(),

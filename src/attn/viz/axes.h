@@ -21,8 +21,9 @@ struct Frame {
 };
 
 // A frame for data in [xmin, xmax] × [ymin, ymax] (widened to the ticks, and to a unit range if empty),
-// leaving margins for a title and labels; draws background, grid, ticks, axis labels and title.
+// leaving margins for a title and labels (and right_margin pixels on the right for a legend); draws
+// background, grid, ticks, axis labels and title.
 Frame draw_axes(Svg& svg, double xmin, double xmax, double ymin, double ymax, const std::string& title,
-                const std::string& x_label, const std::string& y_label);
+                const std::string& x_label, const std::string& y_label, double right_margin = 30);
 
 }  // namespace attn::viz

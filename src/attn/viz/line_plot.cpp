@@ -25,17 +25,17 @@ Svg line_plot(const std::vector<Series>& series, const LinePlotOptions& o) {
   }
   if (xmin > xmax) xmin = 0, xmax = 1, ymin = 0, ymax = 1;
   const std::string y_label = o.log_y ? "log10 " + o.y_label : o.y_label;
-  const Frame f = draw_axes(svg, xmin, xmax, ymin, ymax, o.title, o.x_label, y_label);
+  const Frame f = draw_axes(svg, xmin, xmax, ymin, ymax, o.title, o.x_label, y_label, 150);
   for (size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
     std::vector<std::pair<double, double>> pts;
     for (size_t i = 0; i < s.x.size(); ++i)
       if (std::isfinite(ty(s.y[i]))) pts.emplace_back(f.px(s.x[i]), f.py(ty(s.y[i])));
     svg.polyline(pts, {.stroke = palette(k), .stroke_width = 2, .dash = s.dashed ? "6 3" : ""});
-    const double y = f.top + 16 + 18 * static_cast<double>(k);
-    svg.line(f.left + f.width - 150, y - 4, f.left + f.width - 128, y - 4,
+    const double y = f.top + 10 + 18 * static_cast<double>(k);  // legend, right of the frame
+    svg.line(f.left + f.width + 12, y - 4, f.left + f.width + 34, y - 4,
              {.stroke = palette(k), .stroke_width = 2, .dash = s.dashed ? "6 3" : ""});
-    svg.text(f.left + f.width - 122, y, s.name, {.size = 11});
+    svg.text(f.left + f.width + 40, y, s.name, {.size = 11});
   }
   return svg;
 }
