@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "attn/kernels/cpu/parallel.h"
 
@@ -72,7 +73,6 @@ template void layer_norm_backward_reference<double>(double*, double*, double*, c
 
 namespace {
 constexpr int64_t kGrainElements = 1 << 14;  // below this many elements per thread, stay serial
-constexpr int64_t kColumnBlock = 64;         // dw/db: columns per work item
 
 int64_t row_grain(int64_t C) { return std::max<int64_t>(1, kGrainElements / std::max<int64_t>(C, 1)); }
 
@@ -107,50 +107,78 @@ void layer_norm_forward_fast(float* out, float* mean, float* rstd, const float* 
   });
 }
 
+namespace {
+constexpr int64_t kRowsPerChunk = 32;  // backward: dw/db partial sums are kept per chunk of rows
+
+// One row of backward: dx += rstd·(dout·w − mean(dout·w) − norm·mean(dout·w·norm)), and the row's dw, db
+// terms added into the chunk's partial sums pw, pb (either may be nullptr).
+void backward_row(float* dx, float* pw, float* pb, const float* dout, const float* x, const float* w, float m,
+                  float s, int64_t C) {
+  float a = 0, an = 0;  // Σ dout·w, Σ dout·w·norm
+#pragma omp simd reduction(+ : a, an)
+  for (int64_t c = 0; c < C; ++c) {
+    const float dnorm = dout[c] * (w ? w[c] : 1.f);
+    a += dnorm;
+    an += dnorm * (x[c] - m) * s;
+  }
+  a /= static_cast<float>(C);
+  an /= static_cast<float>(C);
+  if (dx && pw && pb && w) {  // the usual case (affine, all gradients): one fused pass
+#pragma omp simd
+    for (int64_t c = 0; c < C; ++c) {
+      const float norm = (x[c] - m) * s;
+      dx[c] += (dout[c] * w[c] - a - norm * an) * s;
+      pw[c] += dout[c] * norm;
+      pb[c] += dout[c];
+    }
+    return;
+  }
+  if (dx) {
+#pragma omp simd
+    for (int64_t c = 0; c < C; ++c) dx[c] += (dout[c] * (w ? w[c] : 1.f) - a - (x[c] - m) * s * an) * s;
+  }
+  if (pw) {
+#pragma omp simd
+    for (int64_t c = 0; c < C; ++c) pw[c] += dout[c] * (x[c] - m) * s;
+  }
+  if (pb) {
+#pragma omp simd
+    for (int64_t c = 0; c < C; ++c) pb[c] += dout[c];
+  }
+}
+}  // namespace
+
+// One pass over the rows, in fixed chunks of kRowsPerChunk rows spread over the threads; each chunk sums
+// its rows' dw, db terms into its own partial row, and the partials are then added in chunk order. The
+// chunking does not depend on the thread count, so neither do the results.
 void layer_norm_backward_fast(float* dx, float* dw, float* db, const float* dout, const float* x,
                               const float* w, const float* mean, const float* rstd, int64_t rows, int64_t C) {
-  if (dx) {
-    parallel_for(rows, row_grain(C), [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) {
-        const float *dr = dout + r * C, *xr = x + r * C;  // (C)
-        const float m = mean[r], s = rstd[r];
-        float a = 0, bsum = 0;  // Σ dout·w, Σ dout·w·norm
-#pragma omp simd reduction(+ : a, bsum)
-        for (int64_t c = 0; c < C; ++c) {
-          const float dnorm = dr[c] * (w ? w[c] : 1.f);
-          a += dnorm;
-          bsum += dnorm * (xr[c] - m) * s;
-        }
-        a /= static_cast<float>(C);
-        bsum /= static_cast<float>(C);
-        float* dxr = dx + r * C;
-#pragma omp simd
-        for (int64_t c = 0; c < C; ++c) {
-          const float norm = (xr[c] - m) * s;
-          dxr[c] += (dr[c] * (w ? w[c] : 1.f) - a - norm * bsum) * s;
-        }
-      }
-    });
-  }
-  if (!dw && !db) return;
-  // dw, db: each block of columns is summed over all rows, in row order, by one thread.
-  const int64_t blocks = (C + kColumnBlock - 1) / kColumnBlock;
-  parallel_for(blocks, std::max<int64_t>(1, kGrainElements / std::max<int64_t>(rows * kColumnBlock, 1)),
-               [&](int64_t b0, int64_t b1) {
-                 const int64_t c0 = b0 * kColumnBlock, c1 = std::min(C, b1 * kColumnBlock);
-                 for (int64_t r = 0; r < rows; ++r) {
-                   const float *dr = dout + r * C, *xr = x + r * C;
-                   const float m = mean[r], s = rstd[r];
-                   if (db) {
-#pragma omp simd
-                     for (int64_t c = c0; c < c1; ++c) db[c] += dr[c];
-                   }
-                   if (dw) {
-#pragma omp simd
-                     for (int64_t c = c0; c < c1; ++c) dw[c] += dr[c] * (xr[c] - m) * s;
+  const int64_t chunks = (rows + kRowsPerChunk - 1) / kRowsPerChunk;
+  std::vector<float> pw(dw ? static_cast<size_t>(chunks * C) : 0),
+      pb(db ? static_cast<size_t>(chunks * C) : 0);
+  parallel_for(chunks, std::max<int64_t>(1, kGrainElements / std::max<int64_t>(kRowsPerChunk * C, 1)),
+               [&](int64_t k0, int64_t k1) {
+                 for (int64_t k = k0; k < k1; ++k) {
+                   for (int64_t r = k * kRowsPerChunk; r < std::min(rows, (k + 1) * kRowsPerChunk); ++r) {
+                     backward_row(dx ? dx + r * C : nullptr, dw ? pw.data() + k * C : nullptr,
+                                  db ? pb.data() + k * C : nullptr, dout + r * C, x + r * C, w, mean[r],
+                                  rstd[r], C);
                    }
                  }
                });
+  if (!dw && !db) return;
+  parallel_for(C, kGrainElements / std::max<int64_t>(chunks, 1), [&](int64_t c0, int64_t c1) {
+    for (int64_t k = 0; k < chunks; ++k) {
+      if (dw) {
+#pragma omp simd
+        for (int64_t c = c0; c < c1; ++c) dw[c] += pw[k * C + c];
+      }
+      if (db) {
+#pragma omp simd
+        for (int64_t c = c0; c < c1; ++c) db[c] += pb[k * C + c];
+      }
+    }
+  });
 }
 
 }  // namespace attn::kernels

@@ -6,9 +6,10 @@
 // Forward saves mean and rstd per row for backward. Backward accumulates (+=) into dx, dw, db, any of which
 // may be nullptr when that gradient is not needed.
 //
-// *_reference: plain loops, float and double, sums in double. *_fast: float, OpenMP over rows (dx) and over
-// column blocks (dw, db, so every element is summed by one thread in row order: results do not depend on
-// the thread count); two passes over each row (mean, then variance), which is as accurate as Welford.
+// *_reference: plain loops, float and double, sums in double. *_fast: float, OpenMP over rows; forward takes
+// two passes over each row (mean, then variance: as accurate as Welford); backward one pass over the rows
+// with dw/db summed per fixed chunk of rows and the chunks added in order, so that results do not depend on
+// the thread count.
 #pragma once
 
 #include <cstdint>

@@ -99,10 +99,18 @@ namespace {
 constexpr int64_t kGrainElements = 1 << 14;  // below this many elements per thread, stay serial
 constexpr int64_t kBlock = 256;              // lines per block when inner > 1
 
+// max over one row. GCC does not vectorise a float max *reduction* (even under `omp simd`) without
+// -ffinite-math-only, so the 16 lanes are explicit: each lane is an elementwise max, which it does vectorise.
 float row_max(const float* x, int64_t C) {
+  constexpr int64_t kLanes = 16;
+  float lane[kLanes];
+  for (int64_t j = 0; j < kLanes; ++j) lane[j] = -std::numeric_limits<float>::infinity();
+  int64_t c = 0;
+  for (; c + kLanes <= C; c += kLanes)
+    for (int64_t j = 0; j < kLanes; ++j) lane[j] = x[c + j] > lane[j] ? x[c + j] : lane[j];
   float m = -std::numeric_limits<float>::infinity();
-#pragma omp simd reduction(max : m)
-  for (int64_t c = 0; c < C; ++c) m = std::max(m, x[c]);
+  for (int64_t j = 0; j < kLanes; ++j) m = lane[j] > m ? lane[j] : m;
+  for (; c < C; ++c) m = x[c] > m ? x[c] : m;
   return m;
 }
 

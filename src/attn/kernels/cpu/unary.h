@@ -1,5 +1,6 @@
-// attn/kernels/cpu/unary.h — elementwise math for the float kernels: exp, tanh, erfc, Φ written branch-free
-// so that a loop calling them is vectorised by the compiler (AVX2 / AVX-512 under -march=native).
+// attn/kernels/cpu/unary.h — elementwise math for the float kernels: exp, tanh and Φ (the normal CDF),
+// written branch-free so that a loop calling them is vectorised by the compiler (AVX2 / AVX-512 under
+// -march=native).
 //
 // std::exp and friends are library calls the compiler cannot vectorise without -ffast-math, and they are
 // most of the time of softmax, gelu, sigmoid and tanh. These inline versions use only +, ×, fma, compares,
@@ -15,9 +16,20 @@
 
 namespace attn::kernels {
 
-// eˣ in float, ≤ 1.5 ulp on the normal range (Cephes expf). x = n·ln2 + r with |r| ≤ ln2/2, then
-// eʳ = 1 + r + r²·P(r) and 2ⁿ is built from exponent bits as 2^⌊n/2⌋ · 2^(n−⌊n/2⌋) so that results down in
-// the subnormals and up to overflow come out right.
+// eʳ for |r| ≤ ln2/2 (Cephes expf): 1 + r + r²·P(r).
+inline float exp_reduced(float r) {
+  float p = 1.9875691500e-4f;
+  p = std::fma(p, r, 1.3981999507e-3f);
+  p = std::fma(p, r, 8.3334519073e-3f);
+  p = std::fma(p, r, 4.1665795894e-2f);
+  p = std::fma(p, r, 1.6666665459e-1f);
+  p = std::fma(p, r, 5.0000001201e-1f);
+  return std::fma(p * r, r, r) + 1.f;
+}
+
+// eˣ in float, ≤ 1.5 ulp on the normal range (Cephes expf). x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in
+// two so that n·ln2_hi is exact), eʳ by exp_reduced, and 2ⁿ built from exponent bits as 2^⌊n/2⌋·2^(n−⌊n/2⌋)
+// so that results down in the subnormals and up to overflow come out right.
 inline float fast_exp(float x) {
   constexpr float kLog2e = 1.44269504088896341f, kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
   constexpr float kRound = 12582912.f;  // 1.5·2²³: (v + kRound) − kRound rounds v to the nearest integer
@@ -26,13 +38,7 @@ inline float fast_exp(float x) {
   const float n = (xs * kLog2e + kRound) - kRound;
   float r = std::fma(n, -kLn2Hi, xc);  // NaN stays in r, so the result is NaN
   r = std::fma(n, -kLn2Lo, r);
-  float p = 1.9875691500e-4f;
-  p = std::fma(p, r, 1.3981999507e-3f);
-  p = std::fma(p, r, 8.3334519073e-3f);
-  p = std::fma(p, r, 4.1665795894e-2f);
-  p = std::fma(p, r, 1.6666665459e-1f);
-  p = std::fma(p, r, 5.0000001201e-1f);
-  const float er = std::fma(p * r, r, r) + 1.f;
+  const float er = exp_reduced(r);
   const int32_t ni = static_cast<int32_t>(n), n1 = ni >> 1, n2 = ni - n1;
   const float s1 = std::bit_cast<float>(static_cast<uint32_t>(n1 + 127) << 23);
   const float s2 = std::bit_cast<float>(static_cast<uint32_t>(n2 + 127) << 23);
@@ -54,41 +60,33 @@ inline float fast_tanh(float x) {
   return ax < 0.625f ? small : std::copysign(big, x);
 }
 
-// erfc |z| from t = 1/(1 + |z|/2) and |z|² = hi + lo (Numerical Recipes' erfcc, a Chebyshev fit with
-// fractional error < 1.2e-7): erfc |z| = t·exp(−z² − 1.26551223 + t·P(t)). z² is passed split in two
-// (lo = the rounding error of hi) so that its rounding does not cost accuracy in the far tail (z² up to
-// ~110).
-inline float erfc_positive(float t, float hi, float lo) {
-  float p = 0.17087277f;
-  p = std::fma(p, t, -0.82215223f);
-  p = std::fma(p, t, 1.48851587f);
-  p = std::fma(p, t, -1.13520398f);
-  p = std::fma(p, t, 0.27886807f);
-  p = std::fma(p, t, -0.18628806f);
-  p = std::fma(p, t, 0.09678418f);
-  p = std::fma(p, t, 0.37409196f);
-  p = std::fma(p, t, 1.00002368f);
-  p = std::fma(p, t, -1.26551223f);
-  return t * fast_exp(-hi) * fast_exp(p - lo);
-}
-
-// erfc z in float for any z, relative error ≤ 5e-7 where erfc z is a normal float; erfc(−|z|) = 2 − erfc |z|.
-inline float fast_erfc(float z) {
-  const float az = std::fabs(z) > 10.5f ? 10.5f : std::fabs(z);  // erfc 10.5 rounds to 0 (NaN passes)
-  const float hi = az * az, lo = std::fma(az, az, -hi);
-  const float r = erfc_positive(1.f / std::fma(0.5f, az, 1.f), hi, lo);
-  return z >= 0.f ? r : 2.f - r;  // NaN: r is NaN and so is 2 − r
-}
-
-// Φ(x) = P(N(0,1) ≤ x) = ½·erfc(−x/√2) in float, relative error ≤ 1e-6 wherever Φ(x) is a normal float.
-// z² = x²/2 is formed from x (exactly, as hi + lo) rather than from the rounded x/√2, whose rounding error
-// would be amplified 2z² times in the tail (to ~1e-5 at x = −12).
+// Φ(x) = P(N(0,1) ≤ x) = ½·erfc(−x/√2) in float, relative error ≤ 6e-7 down to Φ(−13) ≈ 6e-39 (0 beyond).
+// erfc uses Numerical Recipes' erfcc (a Chebyshev fit, fractional error < 1.2e-7): with z = |x|/√2 and
+// t = 1/(1 + z/2), erfc z = t·exp(−z² − 1.26551223 + t·P(t)), erfc(−z) = 2 − erfc z. Two details keep the
+// relative accuracy in the tail, where torch's float 1 + erf(x/√2) cancels to 0 or noise:
+//  * z² = x²/2 is formed exactly from x (hi + lo by fma), not from the rounded x/√2, and the exponent
+//    −hi + (P − lo) is never rounded as a whole: the first reduction step n·ln2 is taken from −hi alone;
+//  * |x| is capped at 13 (NaN becomes 13 too: the caller's x·Φ(x) stays NaN), so the exponent stays above
+//    −86 and 2ⁿ needs one scale only. P(t) is evaluated by Estrin's scheme (short dependency chains).
 inline float fast_normal_cdf(float x) {
-  constexpr float kSqrt1_2 = 0.70710678118654752440f;
-  const float ax = std::fabs(x) > 14.9f ? 14.9f : std::fabs(x);  // Φ(−14.9) rounds to 0 (NaN passes)
+  constexpr float kHalfSqrt1_2 = 0.35355339059327376220f;  // 1/(2√2): t = 1/(1 + |x|/(2√2))
+  constexpr float kLog2e = 1.44269504088896341f, kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
+  constexpr float kRound = 12582912.f;
+  const float ax0 = std::fabs(x);
+  const float ax = ax0 < 13.f ? ax0 : 13.f;
   const float hi = ax * ax, lo = std::fma(ax, ax, -hi);
-  const float r = erfc_positive(1.f / std::fma(0.5f * kSqrt1_2, ax, 1.f), 0.5f * hi, 0.5f * lo);
-  return 0.5f * (x <= 0.f ? r : 2.f - r);
+  const float t = 1.f / std::fma(kHalfSqrt1_2, ax, 1.f);
+  const float t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+  const float p01 = std::fma(1.00002368f, t, -1.26551223f), p23 = std::fma(0.09678418f, t, 0.37409196f);
+  const float p45 = std::fma(0.27886807f, t, -0.18628806f), p67 = std::fma(1.48851587f, t, -1.13520398f);
+  const float p89 = std::fma(0.17087277f, t, -0.82215223f);
+  const float p = std::fma(p89, t8, std::fma(std::fma(p67, t2, p45), t4, std::fma(p23, t2, p01)));
+  const float a = -0.5f * hi, b = p - 0.5f * lo;  // the exponent is a + b, in [−86, −0.27]
+  const float n = ((a + b) * kLog2e + kRound) - kRound;
+  const float r = std::fma(n, -kLn2Lo, std::fma(n, -kLn2Hi, a) + b);
+  const float scale = std::bit_cast<float>(static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23);
+  const float erfc_z = ax0 < 13.f ? t * exp_reduced(r) * scale : 0.f;
+  return 0.5f * (x <= 0.f ? erfc_z : 2.f - erfc_z);
 }
 
 }  // namespace attn::kernels
