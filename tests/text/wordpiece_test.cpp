@@ -25,8 +25,8 @@ void expect_same(const WordPiece& wp, std::string_view word) {
 }
 
 TEST(WordPiece, TrieEqualsGreedyReference) {
-  for (const std::string path : {std::string(ATTN_MODELS_DIR) + "/all-MiniLM-L6-v2/tokenizer.json",
-                                 testing::data_path("cased_tokenizer.json")}) {
+  for (const std::string& path : {std::string(ATTN_MODELS_DIR) + "/all-MiniLM-L6-v2/tokenizer.json",
+                                  testing::data_path("cased_tokenizer.json")}) {
     const Tokenizer tok = Tokenizer::from_file(path);
     const auto& wp = dynamic_cast<const WordPiece&>(tok.model());
     size_t words = 0;

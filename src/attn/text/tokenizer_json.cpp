@@ -24,6 +24,10 @@ namespace {
 
 using json = nlohmann::json;
 
+// Sanity limits against hostile files: no real vocabulary has 10 M tokens, no model 16 M positions.
+constexpr int64_t kMaxId = 10'000'000;
+constexpr size_t kMaxLength = size_t{1} << 24;
+
 // Reads fields with errors of the form "tokenizer.json: model.vocab: expected an object, got array".
 struct Reader {
   std::string source;
@@ -117,7 +121,7 @@ std::vector<std::string> read_vocab(const Reader& r, const json& j, const std::s
     if (!it.value().is_number_integer())
       r.fail(path + ".vocab", fmt::format("id of '{}' is not an integer", it.key()));
     const auto id = it.value().get<int64_t>();
-    if (id < 0 || id > 50'000'000)
+    if (id < 0 || id > kMaxId)
       r.fail(path + ".vocab", fmt::format("id {} of '{}' is out of range", id, it.key()));
     if (static_cast<size_t>(id) >= vocab.size()) vocab.resize(static_cast<size_t>(id) + 1);
     vocab[static_cast<size_t>(id)] = it.key();
@@ -249,6 +253,10 @@ TruncationParams read_truncation(const Reader& r, const json& j, const std::stri
   TruncationParams t;
   t.max_length = r.get<size_t>(j, path, "max_length");
   t.stride = r.get_or<size_t>(j, path, "stride", 0);
+  if (t.max_length > kMaxLength || t.stride > kMaxLength) {
+    r.fail(path,
+           fmt::format("max_length {} / stride {} over the limit {}", t.max_length, t.stride, kMaxLength));
+  }
   const std::string s = r.get_or<std::string>(j, path, "strategy", "LongestFirst");
   if (s == "LongestFirst") {
     t.strategy = TruncationStrategy::LongestFirst;
@@ -277,6 +285,9 @@ PaddingParams read_padding(const Reader& r, const json& j, const std::string& pa
   }
   p.direction = read_direction(r, j, path);
   p.pad_to_multiple_of = r.get_or<size_t>(j, path, "pad_to_multiple_of", 0);
+  if (p.length > kMaxLength || p.pad_to_multiple_of > kMaxLength) {
+    r.fail(path, fmt::format("padding length over the limit {}", kMaxLength));
+  }
   p.pad_id = r.get_or<int32_t>(j, path, "pad_id", 0);
   p.pad_type_id = r.get_or<int32_t>(j, path, "pad_type_id", 0);
   p.pad_token = r.get_or<std::string>(j, path, "pad_token", "[PAD]");

@@ -61,8 +61,19 @@ std::pair<int32_t, uint32_t> WordPiece::Trie::longest_prefix(std::string_view s)
     if (i == s.size()) break;
     const auto b = static_cast<uint8_t>(s[i]);
     const uint32_t lo = first[static_cast<size_t>(n)], hi = first[static_cast<size_t>(n) + 1];
-    const auto* e = std::lower_bound(byte.data() + lo, byte.data() + hi, b);
-    n = (e != byte.data() + hi && *e == b) ? child[static_cast<size_t>(e - byte.data())] : -1;
+    int32_t next = -1;
+    if (hi - lo <= 8) {  // most nodes have a few children: a linear scan beats a binary search
+      for (uint32_t k = lo; k < hi; ++k) {
+        if (byte[k] == b) {
+          next = child[k];
+          break;
+        }
+      }
+    } else {
+      const auto* e = std::lower_bound(byte.data() + lo, byte.data() + hi, b);
+      if (e != byte.data() + hi && *e == b) next = child[static_cast<size_t>(e - byte.data())];
+    }
+    n = next;
   }
   return best;
 }
