@@ -50,16 +50,18 @@ std::string printable(const std::string& token) {
   return out;
 }
 
-void print_table(const std::string& input, const Encoding& e, bool bytes) {
+void print_table(const std::string& input, const Encoding& e, bool bytes, bool type_ids) {
   std::printf("%s  (%zu tokens)\n", nlohmann::json(input).dump().c_str(), e.size());
-  std::vector<std::string> rows[3];
+  std::vector<std::string> rows[4];
+  const int nrows = type_ids ? 4 : 3;
   for (size_t i = 0; i < e.size(); ++i) {
     const text::Span o = bytes ? e.byte_offsets[i] : e.offsets[i];
     rows[0].push_back(printable(e.tokens[i]));
     rows[1].push_back(std::to_string(e.ids[i]));
     rows[2].push_back(fmt::format("{}:{}", o.begin, o.end));
+    rows[3].push_back(std::to_string(e.type_ids[i]));
   }
-  const char* names[3] = {"token ", "id    ", bytes ? "bytes " : "offset"};
+  const char* names[4] = {"token ", "id    ", bytes ? "bytes " : "offset", "type  "};
   // Wrap into chunks that fit 110 columns.
   for (size_t begin = 0; begin < e.size();) {
     size_t end = begin;
@@ -67,13 +69,13 @@ void print_table(const std::string& input, const Encoding& e, bool bytes) {
     std::vector<int> widths;
     while (end < e.size()) {
       int w = 0;
-      for (const auto& r : rows) w = std::max(w, text::display_width(r[end]));
+      for (int r = 0; r < nrows; ++r) w = std::max(w, text::display_width(rows[r][end]));
       if (end > begin && used + w + 2 > 110) break;
       widths.push_back(w);
       used += w + 2;
       ++end;
     }
-    for (int r = 0; r < 3; ++r) {
+    for (int r = 0; r < nrows; ++r) {
       std::string line = std::string("  ") + names[r] + " ";
       for (size_t i = begin; i < end; ++i) line += pad_to(rows[r][i], widths[i - begin]) + "  ";
       while (!line.empty() && line.back() == ' ') line.pop_back();
@@ -178,7 +180,7 @@ void run(TokenizeArgs a) {
   }
   for (size_t i = 0; i < encodings.size(); ++i) {
     if (i) std::printf("\n");
-    print_table(shown[i], encodings[i], a.bytes);
+    print_table(shown[i], encodings[i], a.bytes, a.pair);
   }
   if (encodings.size() > 1) {
     std::printf("\n");
