@@ -38,6 +38,12 @@ std::vector<OpCase> loss_cases() {
       ce_case("ce_none_4d_smoothing_ignore2", {2, 4, 3, 2}, {2, 3, 2}, {2, 0.2, Reduction::None}, 2),
       ce_case("ce_mean_4d_smoothing", {2, 3, 5}, {2, 5}, {-100, 0.3, Reduction::Mean}, -100),
   };
+  OpCase composed{"ce_composed_sum_smoothing", {{5, 4}, {5}}, [](std::span<const Tensor> in) {
+                    return detail::cross_entropy_composed(in[0], in[1], {-100, 0.1, Reduction::Sum});
+                  }};
+  composed.init = with_targets(4, -100);
+  composed.differentiable = {true, false};
+  cases.push_back(composed);
   OpCase nll{"nll_mean_ignore", {{6, 3}, {6}}, [](std::span<const Tensor> in) {
                return nll_loss(in[0], in[1], {1, Reduction::Mean});
              }};
@@ -133,6 +139,35 @@ TEST(Loss, CrossEntropyIsLogSoftmaxThenNll) {
   Tensor t = randint(0, 5, {7, 3}, g);
   EXPECT_TENSOR_NEAR(cross_entropy(x, t, {-100, 0.0, Reduction::None}),
                      nll_loss(log_softmax(x, 1), t, {-100, Reduction::None}), 0, 1e-15);
+}
+
+// The fused kernel pair against its first version, log_softmax + NLL (STYLE P5): every option, extra
+// dimensions, a vocabulary-sized C, values and gradients, f32 and f64.
+TEST(Loss, FusedCrossEntropyMatchesComposed) {
+  Generator g(5);
+  for (DType dt : {DType::F64, DType::F32}) {
+    for (Shape shape : {Shape{6, 5}, Shape{3, 4, 2, 3}, Shape{4, 300}}) {
+      for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
+        for (double ls : {0.0, 0.15}) {
+          SCOPED_TRACE(fmt::format("{} {} reduction {} ls {}", dtype_name(dt), shape_str(shape), int(r), ls));
+          const CrossEntropyOptions o{1, ls, r};
+          Shape ts = shape;
+          ts.erase(ts.begin() + 1);
+          Tensor t = randint(0, shape[1], ts, g);
+          for (int64_t k = 0; k < t.numel(); k += 4) t.data<int64_t>()[k] = 1;  // ignore_index = 1: padding
+          Tensor x1 = mul(randn(shape, g, dt), 3.0).detach().requires_grad_();
+          Tensor x2 = x1.detach().requires_grad_();
+          Tensor fused = cross_entropy(x1, t, o), composed = detail::cross_entropy_composed(x2, t, o);
+          const double rtol = dt == DType::F64 ? 1e-12 : 2e-6, atol = dt == DType::F64 ? 1e-14 : 1e-6;
+          EXPECT_TENSOR_NEAR(fused, composed, atol, rtol);
+          Tensor gy = randn(fused.shape(), g, dt);
+          fused.backward(gy);
+          composed.backward(gy);
+          EXPECT_TENSOR_NEAR(x1.grad(), x2.grad(), atol, rtol);
+        }
+      }
+    }
+  }
 }
 
 TEST(Loss, Errors) {

@@ -1,5 +1,6 @@
-// Losses: validate → per-position kernel → reduction → record the backward node (STYLE P4). cross_entropy is
-// log_softmax followed by the (smoothed) NLL op, so its gradient is the composition of two exact ones.
+// Losses: validate → per-position kernel → reduction → record the backward node (STYLE P4). cross_entropy
+// runs the fused log_softmax + NLL kernels; its composed form (log_softmax, then the smoothed NLL op) is kept
+// as detail::cross_entropy_composed, the oracle of the fused one in tests.
 #include "attn/ops/loss.h"
 
 #include <limits>
@@ -81,23 +82,32 @@ void check_targets(const Tensor& logp, const Tensor& target, int64_t ignore_inde
   }
 }
 
+void check_class_scores(const Tensor& x, const char* op) {
+  ATTN_CHECK_KIND(DTypeMismatch, is_floating(x.dtype()), "{}: expected float32 or float64 input, got {}", op,
+                  dtype_name(x.dtype()));
+  ATTN_CHECK_KIND(ShapeMismatch, x.dim() >= 1, "{}: expected an input of shape (N, C, d…) or (C), got []",
+                  op);
+}
+
+// Checks smoothing and targets of an (N, C, d…) input and returns its (N, C, D) view.
+NllGeometry check_class_input(const Tensor& x, const Tensor& target, int64_t ignore_index, double smoothing,
+                              const char* op) {
+  ATTN_CHECK(smoothing >= 0 && smoothing <= 1, "{}: label_smoothing must be between 0.0 and 1.0, got {}", op,
+             smoothing);
+  check_targets(x, target, ignore_index, op);
+  return {x.size(0), x.size(1), x.numel() / std::max<int64_t>(1, x.size(0) * x.size(1))};
+}
+
 // The NLL of log-probabilities (N, C, d…) with PyTorch's smoothing term (ε = 0: plain nll_loss).
 Tensor smoothed_nll(const Tensor& logp, const Tensor& target, int64_t ignore_index, double smoothing,
                     Reduction reduction, const char* op) {
-  ATTN_CHECK_KIND(DTypeMismatch, is_floating(logp.dtype()), "{}: expected float32 or float64 input, got {}",
-                  op, dtype_name(logp.dtype()));
-  ATTN_CHECK_KIND(ShapeMismatch, logp.dim() >= 1, "{}: expected an input of shape (N, C, d…) or (C), got []",
-                  op);
+  check_class_scores(logp, op);
   if (logp.dim() == 1) {  // (C) with a () target: one sample
     Tensor out =
         smoothed_nll(unsqueeze(logp, 0), unsqueeze(target, 0), ignore_index, smoothing, reduction, op);
     return reduction == Reduction::None ? squeeze(out, 0) : out;
   }
-  ATTN_CHECK(smoothing >= 0 && smoothing <= 1, "{}: label_smoothing must be between 0.0 and 1.0, got {}", op,
-             smoothing);
-  check_targets(logp, target, ignore_index, op);
-  const NllGeometry geo{logp.size(0), logp.size(1),
-                        logp.numel() / std::max<int64_t>(1, logp.size(0) * logp.size(1))};
+  const NllGeometry geo = check_class_input(logp, target, ignore_index, smoothing, op);
   const Tensor lp = contiguous_of(logp), t = contiguous_of(target);
   Tensor per = empty(t.shape(), logp.dtype());
   int64_t count = 0;
@@ -111,6 +121,60 @@ Tensor smoothed_nll(const Tensor& logp, const Tensor& target, int64_t ignore_ind
                      std::make_shared<NllLossBackward>(t.detach(), logp.shape(), geo, ignore_index, count,
                                                        smoothing, reduction),
                      {logp, target});
+  }
+  return out;
+}
+
+// dx = dloss·(softmax(x) − q), q = (1 − ε)·onehot(t) + ε/C, from the saved logits and log-sum-exps.
+struct CrossEntropyBackward : autograd::Node {
+  Tensor x, lse, target;  // (N, C, d…) contiguous, (N, d…), (N, d…)
+  NllGeometry geo;
+  int64_t ignore_index, count;
+  double smoothing;
+  Reduction reduction;
+  CrossEntropyBackward(Tensor x_, Tensor l, Tensor t, NllGeometry g, int64_t ig, int64_t n, double eps,
+                       Reduction r)
+      : x(std::move(x_)),
+        lse(std::move(l)),
+        target(std::move(t)),
+        geo(g),
+        ignore_index(ig),
+        count(n),
+        smoothing(eps),
+        reduction(r) {}
+  std::string name() const override { return "CrossEntropyBackward"; }
+  std::vector<Tensor> backward(const Tensor& grad) override {
+    Tensor dx = zeros(x.shape(), x.dtype());
+    const Tensor g = contiguous_of(grad);
+    dispatch_floating(x.dtype(), "cross_entropy", [&]<typename T>() {
+      T scalar = reduction == Reduction::None ? T(0) : g.data<T>()[0];
+      if (reduction == Reduction::Mean) scalar /= static_cast<T>(count);
+      const T* dloss = reduction == Reduction::None ? g.data<T>() : &scalar;
+      kernels::cross_entropy_backward(dx.data<T>(), dloss, reduction == Reduction::None ? 1 : 0, x.data<T>(),
+                                      lse.data<T>(), target.data<int64_t>(), geo.N, geo.C, geo.D,
+                                      ignore_index, smoothing);
+    });
+    return {dx, Tensor()};
+  }
+  void release() override { x = lse = target = Tensor(); }
+};
+
+Tensor fused_cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntropyOptions& o) {
+  const NllGeometry geo =
+      check_class_input(logits, target, o.ignore_index, o.label_smoothing, "cross_entropy");
+  const Tensor x = contiguous_of(logits), t = contiguous_of(target);
+  Tensor per = empty(t.shape(), x.dtype()), lse = empty(t.shape(), x.dtype());
+  int64_t count = 0;
+  dispatch_floating(x.dtype(), "cross_entropy", [&]<typename T>() {
+    count = kernels::cross_entropy_forward(per.data<T>(), lse.data<T>(), x.data<T>(), t.data<int64_t>(),
+                                           geo.N, geo.C, geo.D, o.ignore_index, o.label_smoothing);
+  });
+  Tensor out = reduce_loss(per, o.reduction, count);
+  if (autograd::needs_graph({logits})) {
+    autograd::attach(out,
+                     std::make_shared<CrossEntropyBackward>(x.detach(), lse, t.detach(), geo, o.ignore_index,
+                                                            count, o.label_smoothing, o.reduction),
+                     {logits, target});
   }
   return out;
 }
@@ -138,11 +202,21 @@ struct MseLossBackward : autograd::Node {
 }  // namespace
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& targets, const CrossEntropyOptions& o) {
-  ATTN_CHECK_KIND(ShapeMismatch, logits.dim() >= 1,
-                  "cross_entropy: expected logits of shape (N, C, d…) or (C), got a 0-d tensor");
+  check_class_scores(logits, "cross_entropy");
+  if (logits.dim() == 1) {  // (C) with a () target: one sample
+    Tensor out = cross_entropy(unsqueeze(logits, 0), unsqueeze(targets, 0), o);
+    return o.reduction == Reduction::None ? squeeze(out, 0) : out;
+  }
+  return fused_cross_entropy(logits, targets, o);
+}
+
+namespace detail {
+Tensor cross_entropy_composed(const Tensor& logits, const Tensor& targets, const CrossEntropyOptions& o) {
+  check_class_scores(logits, "cross_entropy");
   const Tensor logp = log_softmax(logits, logits.dim() == 1 ? 0 : 1);
   return smoothed_nll(logp, targets, o.ignore_index, o.label_smoothing, o.reduction, "cross_entropy");
 }
+}  // namespace detail
 
 Tensor nll_loss(const Tensor& log_probs, const Tensor& targets, const NllLossOptions& o) {
   return smoothed_nll(log_probs, targets, o.ignore_index, 0.0, o.reduction, "nll_loss");

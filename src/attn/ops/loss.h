@@ -33,6 +33,12 @@ struct NllLossOptions {
 // https://pytorch.org/docs/stable/generated/torch.nn.functional.cross_entropy.html
 Tensor cross_entropy(const Tensor& logits, const Tensor& targets, const CrossEntropyOptions& options = {});
 
+namespace detail {
+// cross_entropy as log_softmax (ops/softmax.h) followed by the smoothed NLL op: same contract, the oracle.
+Tensor cross_entropy_composed(const Tensor& logits, const Tensor& targets,
+                              const CrossEntropyOptions& options = {});
+}  // namespace detail
+
 // Same, on log-probabilities and without smoothing: loss = −logp[t].   torch.nn.functional.nll_loss
 Tensor nll_loss(const Tensor& log_probs, const Tensor& targets, const NllLossOptions& options = {});
 

@@ -23,6 +23,21 @@ template <typename T>
 void nll_loss_backward(T* dlogp, const T* dloss, int64_t dloss_stride, const int64_t* target, int64_t N,
                        int64_t C, int64_t D, int64_t ignore_index, double smoothing);
 
+// cross_entropy fused: log_softmax and the smoothed NLL above in one pass, without materialising logp:
+//   loss[n, d] = lse − (1 − ε)·x[n, t, d] − (ε / C)·Σ_c x[n, c, d],  lse = log Σ_c e^x[n, c, d]
+// (0 where t == ignore_index); lse is saved for backward. Returns the non-ignored count.
+// — loss, lse: (N, D), x: (N, C, D), target: (N, D)
+template <typename T>
+int64_t cross_entropy_forward(T* loss, T* lse, const T* x, const int64_t* target, int64_t N, int64_t C,
+                              int64_t D, int64_t ignore_index, double smoothing);
+
+// Inverts the line above: dx[n, c, d] += dloss[n, d]·(e^(x[n, c, d] − lse[n, d]) − (1 − ε)·[c == t] − ε / C)
+// for positions not ignored; dloss read at (n·D + d)·dloss_stride — dx, x: (N, C, D), dloss, lse: (N, D)
+template <typename T>
+void cross_entropy_backward(T* dx, const T* dloss, int64_t dloss_stride, const T* x, const T* lse,
+                            const int64_t* target, int64_t N, int64_t C, int64_t D, int64_t ignore_index,
+                            double smoothing);
+
 // out[i] = (x[i] − y[i])² — out, x, y: (n)
 template <typename T>
 void mse_loss_forward(T* out, const T* x, const T* y, int64_t n);
