@@ -208,6 +208,25 @@ TEST(Module, LoadStateDictReportsEveryBadKeyInOneError) {
   EXPECT_THROW(m.load_state_dict(sd, nn::Strict::No), Error);
 }
 
+TEST(Module, BuffersAreSavedButNotTrained) {
+  struct WithBuffer : nn::Module {
+    nn::Linear proj{2, 2};
+    Tensor position_ids = arange(4);  // as HF BERT's embeddings.position_ids
+    WithBuffer() {
+      register_module("proj", proj);
+      register_buffer("position_ids", position_ids);
+    }
+  } m;
+  EXPECT_EQ(m.parameters().size(), 2u);
+  EXPECT_EQ(names_of(m.named_buffers()), std::vector<std::string>{"position_ids"});
+  EXPECT_EQ(keys_of(m.state_dict()), (std::vector<std::string>{"position_ids", "proj.bias", "proj.weight"}));
+  EXPECT_FALSE(m.position_ids.requires_grad());
+  nn::StateDict sd = m.state_dict();
+  sd["position_ids"] = from_vector<int64_t>({3, 2, 1, 0});
+  m.load_state_dict(sd);
+  EXPECT_EQ(m.position_ids.at<int64_t>({0}), 3);
+}
+
 TEST(Module, RegistrationErrors) {
   struct Bad : nn::Module {
     Tensor a = zeros({2}), b = zeros({2});

@@ -201,3 +201,45 @@ TEST(Optimizer, StateDictRoundTripResumesExactly) {
 
 }  // namespace
 }  // namespace attn
+
+namespace attn {
+namespace {
+
+// maximize = true ascends: identical to minimising with the negated gradient (torch's `maximize`).
+TEST(Optimizer, MaximizeEqualsNegatedGradient) {
+  Tensor a = from_vector<float>({1, -2, 3}), b = contiguous_copy(a);
+  optim::Adam up({a}, {.lr = 0.1, .weight_decay = 0.1, .maximize = true});
+  optim::Adam down({b}, {.lr = 0.1, .weight_decay = 0.1});
+  for (int k = 0; k < 5; ++k) {
+    a.set_grad(from_vector<float>({0.5f, -1.f, 2.f}));
+    b.set_grad(from_vector<float>({-0.5f, 1.f, -2.f}));
+    up.step();
+    down.step();
+  }
+  EXPECT_TENSOR_NEAR(a, b, 0, 0);
+}
+
+// A parameter larger than the kernels' parallel grain (2^14) is split across threads; each element's
+// update is independent, so the result equals updating slices of it one by one.
+TEST(Optimizer, LargeParameterSplitAcrossThreadsEqualsPiecewiseUpdate) {
+  const int64_t n = 100003;  // prime: uneven chunks
+  Generator gen(5);
+  Tensor big = randn({n}, gen), grad = randn({n}, gen);
+  std::vector<Tensor> pieces;
+  for (int64_t s = 0; s < n; s += 997)
+    pieces.push_back(contiguous_copy(narrow(big, 0, s, std::min<int64_t>(997, n - s))));
+  optim::AdamW whole({big}, {.lr = 0.01});
+  optim::AdamW parts(pieces, {.lr = 0.01});
+  for (int k = 0; k < 3; ++k) {
+    big.set_grad(grad);
+    for (size_t i = 0; i < pieces.size(); ++i)
+      pieces[i].set_grad(contiguous_copy(narrow(grad, 0, static_cast<int64_t>(i) * 997, pieces[i].numel())));
+    whole.step();
+    parts.step();
+  }
+  for (size_t i = 0; i < pieces.size(); ++i)
+    ASSERT_TENSOR_NEAR(narrow(big, 0, static_cast<int64_t>(i) * 997, pieces[i].numel()), pieces[i], 0, 0);
+}
+
+}  // namespace
+}  // namespace attn
