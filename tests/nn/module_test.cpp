@@ -252,3 +252,17 @@ TEST(Module, SequentialRunsChildrenInOrder) {
 
 }  // namespace
 }  // namespace attn
+
+namespace attn {
+namespace {
+
+TEST(Modules, ConstructorArgumentErrors) {
+  EXPECT_THROW(nn::Linear(-1, 2), Error);
+  EXPECT_THROW(nn::LayerNorm(Shape{}), Error);
+  EXPECT_THROW(nn::Embedding(-3, 2), Error);
+  EXPECT_THROW(nn::init::trunc_normal_(zeros({3}), 0.0, 1.0, 1.0, -1.0), Error);  // a > b
+  EXPECT_THROW(nn::init::kaiming_uniform_(zeros({0, 3})), Error);                 // empty: no fan
+}
+
+}  // namespace
+}  // namespace attn
