@@ -19,5 +19,9 @@ void add_eval_words_command(CLI::App& app);
 // itself to it with add_viz_<picture>_command(app).
 CLI::App* viz_group(CLI::App& app);
 void add_viz_embeddings_command(CLI::App& app);
+// Sentence embeddings from a BERT checkpoint (cmd_embed.cpp, cmd_similarity.cpp, cmd_search.cpp).
+void add_embed_command(CLI::App& app);
+void add_similarity_command(CLI::App& app);
+void add_search_command(CLI::App& app);
 
 }  // namespace attn::cli
