@@ -13,10 +13,11 @@ namespace {
 
 std::vector<OpCase> dropout_cases() {
   // A fresh generator with one seed per call: every evaluation of the finite differences sees the same mask.
-  return {{"dropout_p03", {{4, 7}}, [](std::span<const Tensor> x) {
+  OpCase c{"dropout_p03", {{4, 7}}, [](std::span<const Tensor> x) {
              Generator g(42);
              return dropout(x[0], 0.3, true, g);
-           }}};
+           }};
+  return {c};
 }
 INSTANTIATE_TEST_SUITE_P(Dropout, GradCheck, ::testing::ValuesIn(dropout_cases()), case_name);
 
