@@ -1,0 +1,57 @@
+// train::ProgressBar — \r-redrawn on a TTY, plain lines otherwise.
+#include "attn/train/progress.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+
+namespace attn::train {
+
+ProgressBar::ProgressBar(int64_t total, int64_t every, std::FILE* out)
+    : total_(total),
+      every_(every > 0 ? every : 1),
+      out_(out),
+      tty_(isatty(fileno(out)) != 0),
+      start_(std::chrono::steady_clock::now()) {}
+
+std::string ProgressBar::format_eta(double s) {
+  if (!std::isfinite(s) || s < 0) return "?";
+  const auto t = static_cast<int64_t>(s + 0.5);
+  if (t >= 3600) return fmt::format("{}h{:02d}m", t / 3600, (t % 3600) / 60);
+  if (t >= 60) return fmt::format("{}m{:02d}s", t / 60, t % 60);
+  return fmt::format("{}s", t);
+}
+
+void ProgressBar::update(int64_t step, double loss, int64_t tokens, double lr) {
+  if (first_step_ < 0) first_step_ = step - 1;
+  tokens_ += tokens;
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double done = static_cast<double>(step - first_step_);
+  const double eta = total_ > 0 && done > 0 ? elapsed / done * static_cast<double>(total_ - step) : NAN;
+  const std::string line =
+      fmt::format("step {}{} | loss {:.4f} | ppl {:.2f} | {:.0f} tok/s | lr {:.3e} | ETA {}", step,
+                  total_ > 0 ? fmt::format("/{}", total_) : "", loss, std::exp(std::min(loss, 50.0)),
+                  elapsed > 0 ? static_cast<double>(tokens_) / elapsed : 0.0, lr, format_eta(eta));
+  if (tty_) {
+    fmt::print(out_, "\r{:<100}", line);
+    open_line_ = true;
+  } else if (step % every_ == 0 || step == total_) {
+    fmt::print(out_, "{}\n", line);
+  }
+  std::fflush(out_);
+}
+
+void ProgressBar::message(const std::string& line) {
+  if (open_line_) fmt::print(out_, "\n");
+  open_line_ = false;
+  fmt::print(out_, "{}\n", line);
+  std::fflush(out_);
+}
+
+void ProgressBar::finish() {
+  if (open_line_) fmt::print(out_, "\n");
+  open_line_ = false;
+}
+
+}  // namespace attn::train

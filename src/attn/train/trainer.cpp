@@ -1,0 +1,208 @@
+// train::train — the loop of trainer.h: batches → loss → backward → clip → Adam → Noam → checkpoint.
+#include "attn/train/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "attn/io/safetensors.h"
+#include "attn/ops.h"
+#include "attn/optim/optim.h"
+#include "attn/text/batch.h"
+#include "attn/train/progress.h"
+#include "attn/viz/line_plot.h"
+
+namespace attn::train {
+
+namespace fs = std::filesystem;
+
+Seq2SeqBatch make_batch(const std::vector<Example>& data, const std::vector<size_t>& indices,
+                        const models::TransformerConfig& c) {
+  const auto B = static_cast<int64_t>(indices.size());
+  size_t S = 1, T = 1;
+  for (size_t i : indices) S = std::max(S, data[i].src.size()), T = std::max(T, data[i].tgt.size() + 1);
+  std::vector<int64_t> src(B * S, c.pad_id), tin(B * T, c.pad_id), tout(B * T, c.pad_id);
+  Seq2SeqBatch b;
+  for (int64_t r = 0; r < B; ++r) {
+    const Example& e = data[indices[r]];
+    std::copy(e.src.begin(), e.src.end(), src.begin() + r * S);
+    tin[r * T] = c.bos_id;  // [BOS] y₁ … y_n  →  y₁ … y_n [EOS]
+    for (size_t t = 0; t < e.tgt.size(); ++t) tin[r * T + t + 1] = tout[r * T + t] = e.tgt[t];
+    tout[r * T + e.tgt.size()] = c.eos_id;
+    b.target_tokens += static_cast<int64_t>(e.tgt.size()) + 1;
+  }
+  b.src = from_vector(src, {B, static_cast<int64_t>(S)});
+  b.tgt_in = from_vector(tin, {B, static_cast<int64_t>(T)});
+  b.tgt_out = from_vector(tout, {B, static_cast<int64_t>(T)});
+  return b;
+}
+
+double evaluate_loss(models::Transformer& model, const std::vector<Example>& data, size_t batch_size) {
+  const bool was_training = model.is_training();
+  model.eval();
+  NoGradGuard no_grad;
+  double total = 0;
+  int64_t tokens = 0;
+  for (size_t start = 0; start < data.size(); start += batch_size) {
+    std::vector<size_t> idx;
+    for (size_t i = start; i < std::min(data.size(), start + batch_size); ++i) idx.push_back(i);
+    const auto b = make_batch(data, idx, model.config);
+    const Tensor logits = model.forward(b.src, b.tgt_in);  // (B, T, V)
+    const Tensor loss = cross_entropy(reshape(logits, {-1, logits.size(2)}), reshape(b.tgt_out, {-1}),
+                                      {.ignore_index = model.config.pad_id, .reduction = Reduction::Sum});
+    total += loss.item<double>();
+    tokens += b.target_tokens;
+  }
+  model.train(was_training);
+  return tokens > 0 ? total / static_cast<double>(tokens) : NAN;
+}
+
+void save_model(const models::Transformer& model, const std::string& dir) {
+  fs::create_directories(dir);
+  io::save_safetensors(dir + "/model.safetensors", model.state_dict(), {{"format", "pt"}});
+  nlohmann::json j;
+  model.config.to_json(j);
+  const std::string tmp = dir + "/config.json.tmp";
+  std::ofstream(tmp) << j.dump(2) << "\n";
+  fs::rename(tmp, dir + "/config.json");
+}
+
+std::unique_ptr<models::Transformer> load_model(const std::string& dir) {
+  std::ifstream in(dir + "/config.json");
+  ATTN_CHECK(in.good(), "load_model: cannot read {}/config.json", dir);
+  const auto config = models::TransformerConfig::from_json(nlohmann::json::parse(in));
+  auto model = std::make_unique<models::Transformer>(config);
+  model->load_state_dict(io::load_safetensors(dir + "/model.safetensors"));
+  model->eval();
+  return model;
+}
+
+namespace {
+
+struct Progress {
+  int64_t step = 0, epoch = 0, batch = 0;  // optimizer steps done; the next batch to run
+  std::vector<double> step_losses, valid_losses;
+};
+
+// checkpoint/ = model.safetensors, optimizer.safetensors, config.json, trainer_state.json — written into
+// checkpoint.tmp/ and swapped in by two renames, so a crash leaves either the old or the new one whole.
+void save_checkpoint(const std::string& out, const models::Transformer& model, const optim::Optimizer& opt,
+                     const Progress& p) {
+  const std::string tmp = out + "/checkpoint.tmp", dst = out + "/checkpoint", old = out + "/checkpoint.old";
+  fs::remove_all(tmp);
+  save_model(model, tmp);
+  io::save_safetensors(tmp + "/optimizer.safetensors", opt.state_dict());
+  nlohmann::json s = {{"step", p.step},
+                      {"epoch", p.epoch},
+                      {"batch", p.batch},
+                      {"step_losses", p.step_losses},
+                      {"valid_losses", p.valid_losses}};
+  std::ofstream(tmp + "/trainer_state.json") << s.dump(1) << "\n";
+  fs::remove_all(old);
+  if (fs::exists(dst)) fs::rename(dst, old);
+  fs::rename(tmp, dst);
+  fs::remove_all(old);
+}
+
+Progress load_checkpoint(const std::string& out, models::Transformer& model, optim::Optimizer& opt) {
+  const std::string dir = out + "/checkpoint";
+  ATTN_CHECK(fs::exists(dir + "/trainer_state.json"), "train: --resume but no checkpoint in {}", dir);
+  model.load_state_dict(io::load_safetensors(dir + "/model.safetensors"));
+  opt.load_state_dict(io::load_safetensors(dir + "/optimizer.safetensors"));
+  std::ifstream in(dir + "/trainer_state.json");
+  const auto s = nlohmann::json::parse(in);
+  Progress p;
+  p.step = s.at("step"), p.epoch = s.at("epoch"), p.batch = s.at("batch");
+  p.step_losses = s.at("step_losses").get<std::vector<double>>();
+  p.valid_losses = s.at("valid_losses").get<std::vector<double>>();
+  return p;
+}
+
+void write_loss_curve(const std::string& path, const Progress& p, int64_t steps_per_epoch) {
+  viz::Series tr{"train (label-smoothed)", {}, {}};
+  for (size_t i = 0; i < p.step_losses.size(); ++i) {
+    tr.x.push_back(static_cast<double>(i + 1));
+    tr.y.push_back(p.step_losses[i]);
+  }
+  viz::Series va{"validation", {}, {}, true};
+  for (size_t e = 0; e < p.valid_losses.size(); ++e) {
+    va.x.push_back(static_cast<double>((e + 1) * steps_per_epoch));
+    va.y.push_back(p.valid_losses[e]);
+  }
+  std::vector<viz::Series> series{tr};
+  if (!va.x.empty()) series.push_back(va);
+  viz::line_plot(series,
+                 {.title = "Transformer training loss", .x_label = "step", .y_label = "loss per token"})
+      .save(path);
+}
+
+}  // namespace
+
+TrainResult train(models::Transformer& model, const std::vector<Example>& train_data,
+                  const std::vector<Example>& valid_data, const TrainOptions& o) {
+  ATTN_CHECK(!train_data.empty(), "train: no training examples");
+  ATTN_CHECK(o.accumulate >= 1, "train: accumulate must be >= 1, got {}", o.accumulate);
+  std::vector<size_t> src_len, tgt_len;
+  for (const auto& e : train_data) src_len.push_back(e.src.size()), tgt_len.push_back(e.tgt.size() + 1);
+  const text::Batcher batcher(
+      src_len, tgt_len,
+      {.batch_size = o.batch_size, .max_tokens = o.max_tokens, .shuffle = true, .seed = o.seed});
+  // "We used the Adam optimizer with β₁ = 0.9, β₂ = 0.98 and ε = 10⁻⁹" (§5.3); lr comes from the schedule.
+  optim::Adam opt(model.parameters(), {.lr = 1.0, .betas = {0.9, 0.98}, .eps = 1e-9});
+  Progress p;
+  if (o.resume) p = load_checkpoint(o.out_dir, model, opt);
+  opt.set_lr(1.0);  // the schedule's base lr (a restored optimizer carries the last scheduled lr instead)
+  auto sched = optim::noam_schedule(opt, model.config.d_model, o.warmup, o.lr_factor);
+  for (int64_t s = 0; s < p.step; ++s) sched.step();
+
+  const auto steps_per_epoch =
+      static_cast<int64_t>((batcher.epoch(0).size() + o.accumulate - 1) / o.accumulate);
+  const int64_t total = o.max_steps > 0 ? o.max_steps : o.epochs * steps_per_epoch;
+  ProgressBar bar(o.progress ? total : 0, o.log_every, stderr);
+  model.train();
+  bool stop = o.max_steps > 0 && p.step >= o.max_steps;
+  for (; p.epoch < o.epochs && !stop; ++p.epoch, p.batch = 0) {
+    const auto batches = batcher.epoch(static_cast<uint64_t>(p.epoch));
+    while (p.batch < static_cast<int64_t>(batches.size()) && !stop) {
+      o.dropout_generator->manual_seed(o.seed * 1000003u + static_cast<uint64_t>(p.step) + 1);
+      double loss_sum = 0;
+      int64_t tokens = 0, n = 0;
+      for (; n < o.accumulate && p.batch < static_cast<int64_t>(batches.size()); ++n, ++p.batch) {
+        const auto b = make_batch(train_data, batches[p.batch], model.config);
+        Tensor loss = model.loss(b.src, b.tgt_in, b.tgt_out, o.label_smoothing);
+        div(loss, static_cast<double>(o.accumulate)).backward();  // gradients add up over the accumulation
+        loss_sum += loss.item<double>();
+        tokens += b.target_tokens;
+      }
+      if (o.clip_norm > 0) optim::clip_grad_norm_(opt.params(), o.clip_norm);
+      const double lr = opt.lr();
+      opt.step();
+      sched.step();
+      opt.zero_grad();
+      ++p.step;
+      p.step_losses.push_back(loss_sum / static_cast<double>(n));
+      if (o.progress) bar.update(p.step, p.step_losses.back(), tokens, lr);
+      stop = o.max_steps > 0 && p.step >= o.max_steps;
+      if (!o.out_dir.empty() && o.checkpoint_every > 0 && p.step % o.checkpoint_every == 0 && !stop)
+        save_checkpoint(o.out_dir, model, opt, p);
+    }
+    if (p.batch >= static_cast<int64_t>(batches.size()) && !valid_data.empty()) {
+      p.valid_losses.push_back(evaluate_loss(model, valid_data));
+      if (o.progress)
+        bar.message(fmt::format("epoch {} | valid loss {:.4f} | valid ppl {:.2f}", p.epoch + 1,
+                                p.valid_losses.back(), std::exp(p.valid_losses.back())));
+    }
+    if (stop && p.batch < static_cast<int64_t>(batches.size())) break;  // keep epoch/batch for resume
+  }
+  if (o.progress) bar.finish();
+  if (!o.out_dir.empty()) {
+    save_checkpoint(o.out_dir, model, opt, p);
+    save_model(model, o.out_dir);
+    write_loss_curve(o.out_dir + "/loss.svg", p, steps_per_epoch);
+  }
+  return {p.step_losses, p.valid_losses, p.step};
+}
+
+}  // namespace attn::train
