@@ -124,6 +124,24 @@ Tokenizer load(const TokenizeArgs& a) {
   return Tokenizer::from_file(a.tokenizer);
 }
 
+// --pad: the file's own padding (all-MiniLM-L6-v2 pads every text to 128) is replaced by longest / N / none.
+std::optional<text::PaddingParams> padding_from(const Tokenizer& tok, const std::string& pad) {
+  if (pad == "none") return std::nullopt;
+  text::PaddingParams p = tok.padding().value_or(text::PaddingParams{});
+  p.pad_id = tok.token_to_id(p.pad_token).value_or(p.pad_id);
+  if (pad == "longest") {
+    p.strategy = text::PaddingStrategy::BatchLongest;
+    return p;
+  }
+  p.strategy = text::PaddingStrategy::Fixed;
+  try {
+    p.length = std::stoul(pad);
+  } catch (const std::exception&) {
+    throw_error(ErrorKind::Value, "tokenize: --pad expects longest, none or a length, got '{}'", pad);
+  }
+  return p;
+}
+
 void run(TokenizeArgs a) {
   Tokenizer tok = load(a);
   if (a.max_length == 0) tok.set_truncation(std::nullopt);
@@ -132,23 +150,7 @@ void run(TokenizeArgs a) {
     t.max_length = static_cast<size_t>(a.max_length);
     tok.set_truncation(t);
   }
-  // The file's own padding (all-MiniLM-L6-v2 pads every text to 128) is replaced by --pad.
-  std::optional<text::PaddingParams> padding;
-  if (a.pad != "none") {
-    text::PaddingParams p = tok.padding().value_or(text::PaddingParams{});
-    p.pad_id = tok.token_to_id(p.pad_token).value_or(p.pad_id);
-    if (a.pad == "longest") {
-      p.strategy = text::PaddingStrategy::BatchLongest;
-    } else {
-      p.strategy = text::PaddingStrategy::Fixed;
-      try {
-        p.length = std::stoul(a.pad);
-      } catch (const std::exception&) {
-        throw_error(ErrorKind::Value, "tokenize: --pad expects longest, none or a length, got '{}'", a.pad);
-      }
-    }
-    padding = p;
-  }
+  const std::optional<text::PaddingParams> padding = padding_from(tok, a.pad);
   tok.set_padding(std::nullopt);
   if (a.texts.empty()) {
     for (std::string line; std::getline(std::cin, line);) {

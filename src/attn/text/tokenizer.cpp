@@ -64,8 +64,6 @@ Tokenizer Tokenizer::bert_from_vocab(const std::string& vocab_path, const BertOp
   return t;
 }
 
-namespace {
-
 // Converts byte offsets of one input text to code-point offsets, for tokens visited with non-decreasing
 // start offsets (HF's BytesToCharOffsetConverter: start → index of its char, end → index of char(end-1)+1).
 class CharCounter {
@@ -97,7 +95,66 @@ class CharCounter {
   uint32_t chars_ = 0;
 };
 
+namespace {
+
+// Buffers reused across calls on the same thread (encode_batch calls encode millions of times).
+struct Scratch {
+  NormalizedString ns;
+  std::vector<Word> words;
+  std::vector<ModelToken> tokens;
+  std::string word;
+  std::vector<uint32_t> starts;  // byte offset of each character of `word`, then word.size()
+};
+
+// One pre-tokenized word through the model; its tokens, with offsets mapped back to the input through the
+// NormalizedString's alignments, are appended to `enc`.
+void encode_word(const Model& model, std::string_view text, const Word& w, bool byte_level, Scratch& s,
+                 CharCounter& counter, int32_t sequence_id, Encoding& enc) {
+  const std::vector<char32_t>& chars = s.ns.chars();
+  s.word.clear();
+  s.starts.clear();
+  for (uint32_t i = w.begin; i < w.end; ++i) {
+    s.starts.push_back(static_cast<uint32_t>(s.word.size()));
+    if (chars[i] == 0xFFFD && byte_level) {
+      // Byte-level models see the raw bytes of an ill-formed sequence, so that they round-trip.
+      const Span a = s.ns.alignments()[i];
+      s.word.append(text.substr(a.begin, a.end - a.begin));
+    } else {
+      append_utf8(s.word, chars[i]);
+    }
+  }
+  s.starts.push_back(static_cast<uint32_t>(s.word.size()));
+  s.tokens.clear();
+  model.tokenize(s.word, s.tokens);
+  size_t c = 0;  // character of `word` containing the current token's first byte
+  for (const ModelToken& t : s.tokens) {
+    while (s.starts[c + 1] <= t.begin) ++c;
+    size_t last = c;
+    while (s.starts[last + 1] < t.end) ++last;
+    const Span bytes = s.ns.original_span(w.begin + c, w.begin + last + 1);
+    enc.push(t.id, model.token(t.id), counter.convert(bytes), bytes, 0, false, sequence_id);
+  }
+}
+
 }  // namespace
+
+void Tokenizer::encode_piece(std::string_view text, size_t begin, size_t end, int32_t sequence_id,
+                             CharCounter& counter, Encoding& enc) const {
+  if (begin == end) return;
+  thread_local Scratch s;
+  s.ns.reset(text, begin, end);
+  if (normalizer_) normalizer_->normalize(s.ns);
+  s.words.clear();
+  if (pre_tokenizer_) {
+    pre_tokenizer_->pre_tokenize(s.ns, s.words);
+  } else if (!s.ns.empty()) {
+    s.words.push_back({0, static_cast<uint32_t>(s.ns.size())});
+  }
+  const bool byte_level = pre_tokenizer_ && pre_tokenizer_->byte_level();
+  for (const Word& w : s.words) {
+    encode_word(*model_, text, w, byte_level, s, counter, sequence_id, enc);
+  }
+}
 
 Encoding Tokenizer::encode_sequence(std::string_view text, int32_t sequence_id) const {
   ATTN_CHECK(text.size() < (size_t{1} << 32) - 1, "encode: text of {} bytes is over the 4 GiB limit",
@@ -106,50 +163,6 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t sequence_id) 
   // Room for the special tokens the post-processor will add, so that it can work in place.
   enc.reserve(text.size() / 4 + 4);
   CharCounter counter(text);
-  // Scratch buffers, reused across calls on the same thread (encode_batch calls this millions of times).
-  thread_local NormalizedString ns;
-  thread_local std::vector<Word> words;
-  thread_local std::vector<ModelToken> tokens;
-  thread_local std::string word;
-  thread_local std::vector<uint32_t> starts;  // byte offset of each character of `word`, then word.size()
-  const bool byte_level = pre_tokenizer_ && pre_tokenizer_->byte_level();
-  auto emit_piece = [&](size_t begin, size_t end) {
-    if (begin == end) return;
-    ns.reset(text, begin, end);
-    if (normalizer_) normalizer_->normalize(ns);
-    words.clear();
-    if (pre_tokenizer_) {
-      pre_tokenizer_->pre_tokenize(ns, words);
-    } else if (!ns.empty()) {
-      words.push_back({0, static_cast<uint32_t>(ns.size())});
-    }
-    const std::vector<char32_t>& chars = ns.chars();
-    for (const Word& w : words) {
-      word.clear();
-      starts.clear();
-      for (uint32_t i = w.begin; i < w.end; ++i) {
-        starts.push_back(static_cast<uint32_t>(word.size()));
-        if (chars[i] == 0xFFFD && byte_level) {
-          // Byte-level models see the raw bytes of an ill-formed sequence, so that they round-trip.
-          const Span a = ns.alignments()[i];
-          word.append(text.substr(a.begin, a.end - a.begin));
-        } else {
-          append_utf8(word, chars[i]);
-        }
-      }
-      starts.push_back(static_cast<uint32_t>(word.size()));
-      tokens.clear();
-      model_->tokenize(word, tokens);
-      size_t c = 0;  // character of `word` containing the current token's first byte
-      for (const ModelToken& t : tokens) {
-        while (starts[c + 1] <= t.begin) ++c;
-        size_t last = c;
-        while (starts[last + 1] < t.end) ++last;
-        const Span bytes = ns.original_span(w.begin + c, w.begin + last + 1);
-        enc.push(t.id, model_->token(t.id), counter.convert(bytes), bytes, 0, false, sequence_id);
-      }
-    }
-  };
   // Added tokens are cut out of the raw text first, leftmost-longest (HF AddedVocabulary).
   size_t piece_begin = 0;
   for (size_t i = 0; i < text.size() && !added_.empty(); ++i) {
@@ -162,13 +175,13 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t sequence_id) 
       }
     }
     if (!best) continue;
-    emit_piece(piece_begin, i);
+    encode_piece(text, piece_begin, i, sequence_id, counter, enc);
     const Span bytes{static_cast<uint32_t>(i), static_cast<uint32_t>(i + best->content.size())};
     enc.push(best->id, best->content, counter.convert(bytes), bytes, 0, false, sequence_id);
     i += best->content.size() - 1;
     piece_begin = i + 1;
   }
-  emit_piece(piece_begin, text.size());
+  encode_piece(text, piece_begin, text.size(), sequence_id, counter, enc);
   return enc;
 }
 

@@ -34,6 +34,8 @@ struct BertOptions {
   size_t max_input_chars_per_word = 100;
 };
 
+class CharCounter;  // byte → code-point offsets of one input (tokenizer.cpp)
+
 class Tokenizer {
  public:
   explicit Tokenizer(std::unique_ptr<Model> model);
@@ -85,6 +87,9 @@ class Tokenizer {
 
  private:
   Encoding post_process(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const;
+  // Text between added tokens: normalize, pre-tokenize, run the model, append the tokens to enc.
+  void encode_piece(std::string_view text, size_t begin, size_t end, int32_t sequence_id,
+                    CharCounter& counter, Encoding& enc) const;
 
   std::unique_ptr<Normalizer> normalizer_;
   std::unique_ptr<PreTokenizer> pre_tokenizer_;

@@ -68,14 +68,9 @@ Bpe::Bpe(std::vector<std::string> vocab, std::vector<std::pair<std::string, std:
   }
 }
 
-void Bpe::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
-  struct Symbol {
-    int32_t id;
-    uint32_t begin, end;
-    int prev, next;
-  };
-  std::vector<Symbol> sym;
-  sym.reserve(word.size());
+// The word's starting symbols: its bytes (byte-level) or characters, each looked up in the vocabulary, with
+// HF's handling of unknown characters (byte_fallback, unk_token, fuse_unk; dropped if there is no unk).
+void Bpe::initial_symbols(std::string_view word, std::vector<Symbol>& sym) const {
   auto add = [&](int32_t id, uint32_t begin, uint32_t end) {
     sym.push_back({id, begin, end, static_cast<int>(sym.size()) - 1, static_cast<int>(sym.size()) + 1});
   };
@@ -84,70 +79,70 @@ void Bpe::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
       const int32_t id = byte_ids_[static_cast<unsigned char>(word[i])];
       if (id >= 0) add(id, i, i + 1);  // a byte without a symbol is dropped, as HF without unk_token
     }
-  } else {
-    int32_t unk_id = -1;
-    uint32_t unk_begin = 0, unk_end = 0;
-    std::string s;
-    for (size_t i = 0; i < word.size();) {
-      const auto begin = static_cast<uint32_t>(i);
-      decode_utf8(word, i);
-      const auto end = static_cast<uint32_t>(i);
-      s.assign(begin > 0 ? options_.continuing_subword_prefix : "");
-      s.append(word.substr(begin, end - begin));
-      if (end == word.size()) s += options_.end_of_word_suffix;
-      auto it = ids_.find(s);
-      if (it != ids_.end()) {
-        if (unk_id >= 0) add(unk_id, unk_begin, unk_end), unk_id = -1;
-        add(it->second, begin, end);
+    return;
+  }
+  int32_t unk_id = -1;
+  uint32_t unk_begin = 0, unk_end = 0;
+  std::string s;
+  for (size_t i = 0; i < word.size();) {
+    const auto begin = static_cast<uint32_t>(i);
+    decode_utf8(word, i);
+    const auto end = static_cast<uint32_t>(i);
+    s.assign(begin > 0 ? options_.continuing_subword_prefix : "");
+    s.append(word.substr(begin, end - begin));
+    if (end == word.size()) s += options_.end_of_word_suffix;
+    if (auto it = ids_.find(s); it != ids_.end()) {
+      if (unk_id >= 0) add(unk_id, unk_begin, unk_end), unk_id = -1;
+      add(it->second, begin, end);
+      continue;
+    }
+    if (options_.byte_fallback) {
+      std::vector<int32_t> bytes;
+      for (unsigned char b : s) {
+        auto ib = ids_.find(fmt::format("<0x{:02X}>", b));
+        if (ib == ids_.end()) break;
+        bytes.push_back(ib->second);
+      }
+      if (bytes.size() == s.size()) {
+        for (int32_t id : bytes) add(id, begin, end);
         continue;
       }
-      if (options_.byte_fallback) {
-        std::vector<int32_t> bytes;
-        for (unsigned char b : s) {
-          auto ib = ids_.find(fmt::format("<0x{:02X}>", b));
-          if (ib == ids_.end()) break;
-          bytes.push_back(ib->second);
-        }
-        if (bytes.size() == s.size()) {
-          for (int32_t id : bytes) add(id, begin, end);
-          continue;
-        }
-      }
-      if (options_.unk_token.empty()) continue;
-      auto iu = ids_.find(options_.unk_token);
-      ATTN_CHECK_KIND(Format, iu != ids_.end(), "BPE: unk_token '{}' is not in the vocabulary",
-                      options_.unk_token);
-      if (unk_id >= 0 && options_.fuse_unk) {
-        unk_end = end;
-      } else {
-        if (unk_id >= 0) add(unk_id, unk_begin, unk_end);
-        unk_id = iu->second, unk_begin = begin, unk_end = end;
-      }
     }
-    if (unk_id >= 0) add(unk_id, unk_begin, unk_end);
+    if (options_.unk_token.empty()) continue;
+    auto iu = ids_.find(options_.unk_token);
+    ATTN_CHECK_KIND(Format, iu != ids_.end(), "BPE: unk_token '{}' is not in the vocabulary",
+                    options_.unk_token);
+    if (unk_id >= 0 && options_.fuse_unk) {
+      unk_end = end;
+    } else {
+      if (unk_id >= 0) add(unk_id, unk_begin, unk_end);
+      unk_id = iu->second, unk_begin = begin, unk_end = end;
+    }
   }
-  if (sym.empty()) return;
-  sym.back().next = -1;
-  // Min-heap of candidate merges (rank, left position); stale entries are skipped when popped.
-  using Cand = std::tuple<int32_t, int, int32_t, int32_t>;  // rank, left index, left id, right id
+  if (unk_id >= 0) add(unk_id, unk_begin, unk_end);
+}
+
+// Merges the ranked pair with the lowest rank (leftmost first) until none is left: a min-heap of candidate
+// merges over a linked list of symbols; entries made stale by an earlier merge are skipped when popped.
+void Bpe::merge(std::vector<Symbol>& sym) const {
+  using Cand = std::tuple<int32_t, int, int32_t, int32_t, int32_t>;  // rank, left, left id, right id, merged
   std::priority_queue<Cand, std::vector<Cand>, std::greater<>> heap;
   auto push = [&](int left) {
     const int right = sym[static_cast<size_t>(left)].next;
-    if (left < 0 || right < 0) return;
-    auto it = ranks_.find(pair_key(sym[static_cast<size_t>(left)].id, sym[static_cast<size_t>(right)].id));
-    if (it != ranks_.end()) {
-      heap.emplace(it->second.first, left, sym[static_cast<size_t>(left)].id,
-                   sym[static_cast<size_t>(right)].id);
+    if (right < 0) return;
+    const int32_t a = sym[static_cast<size_t>(left)].id, b = sym[static_cast<size_t>(right)].id;
+    if (auto it = ranks_.find(pair_key(a, b)); it != ranks_.end()) {
+      heap.emplace(it->second.first, left, a, b, it->second.second);
     }
   };
   for (int i = 0; i + 1 < static_cast<int>(sym.size()); ++i) push(i);
   while (!heap.empty()) {
-    const auto [rank, left, left_id, right_id] = heap.top();
+    const auto [rank, left, left_id, right_id, merged] = heap.top();
     heap.pop();
     Symbol& l = sym[static_cast<size_t>(left)];
     if (l.id != left_id || l.next < 0 || sym[static_cast<size_t>(l.next)].id != right_id) continue;  // stale
     Symbol& r = sym[static_cast<size_t>(l.next)];
-    l.id = ranks_.at(pair_key(left_id, right_id)).second;
+    l.id = merged;
     l.end = r.end;
     l.next = r.next;
     if (r.next >= 0) sym[static_cast<size_t>(r.next)].prev = left;
@@ -155,9 +150,18 @@ void Bpe::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
     if (l.prev >= 0) push(l.prev);
     push(left);
   }
+}
+
+void Bpe::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
+  thread_local std::vector<Symbol> sym;
+  sym.clear();
+  initial_symbols(word, sym);
+  if (sym.empty()) return;
+  sym.back().next = -1;
+  merge(sym);
   for (int i = 0; i >= 0; i = sym[static_cast<size_t>(i)].next) {
-    out.push_back(
-        {sym[static_cast<size_t>(i)].id, sym[static_cast<size_t>(i)].begin, sym[static_cast<size_t>(i)].end});
+    const Symbol& t = sym[static_cast<size_t>(i)];
+    out.push_back({t.id, t.begin, t.end});
   }
 }
 

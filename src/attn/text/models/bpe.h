@@ -39,6 +39,13 @@ class Bpe : public Model {
   void set_byte_level(bool on) { options_.byte_level = on; }
 
  private:
+  struct Symbol {  // a symbol of the word being merged, in a doubly linked list
+    int32_t id;
+    uint32_t begin, end;
+    int prev, next;
+  };
+  void initial_symbols(std::string_view word, std::vector<Symbol>& sym) const;
+  void merge(std::vector<Symbol>& sym) const;
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

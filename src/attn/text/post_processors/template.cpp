@@ -72,50 +72,35 @@ void merge_with(Encoding& self, const Encoding& pair) {
   self.overflowing = std::move(overflowings);
 }
 
+// One sequence without overflowing windows (the common case): the special tokens are added around `a` in
+// place, which is what merge_with would build, without copying the tokens.
+Encoding TemplateProcessing::process_single_in_place(Encoding a, bool add_special_tokens) const {
+  size_t at = 0;
+  bool before = true;
+  for (const TemplatePiece& p : single_) {
+    if (p.is_sequence) {
+      a.type_ids.assign(a.size(), p.type_id);
+      a.sequence_ids.assign(a.size(), 0);
+      before = false;
+      continue;
+    }
+    if (!add_special_tokens) continue;
+    const SpecialTokenIds& sp = special_tokens_.at(p.special);
+    for (size_t i = 0; i < sp.ids.size(); ++i) {
+      if (before) {
+        insert_special(a, at++, sp.ids[i], sp.tokens[i], p.type_id);
+      } else {
+        a.push(sp.ids[i], sp.tokens[i], {}, {}, p.type_id, true, -1);
+      }
+    }
+  }
+  return a;
+}
+
 Encoding TemplateProcessing::process(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const {
+  if (!b && a.overflowing.empty()) return process_single_in_place(std::move(a), add_special_tokens);
   Encoding* seqs[2] = {&a, b ? &*b : nullptr};
   Encoding result;
-  if (!b && a.overflowing.empty()) {
-    // One sequence, no overflowing windows: add the special tokens around `a` in place.
-    const std::vector<TemplatePiece>& t = single_;
-    size_t at = 0;
-    bool before = true;
-    for (const TemplatePiece& p : t) {
-      if (p.is_sequence) {
-        a.type_ids.assign(a.size(), p.type_id);
-        a.sequence_ids.assign(a.size(), 0);
-        before = false;
-        continue;
-      }
-      if (!add_special_tokens) continue;
-      const SpecialTokenIds& sp = special_tokens_.at(p.special);
-      for (size_t i = 0; i < sp.ids.size(); ++i) {
-        if (before) {
-          insert_special(a, at++, sp.ids[i], sp.tokens[i], p.type_id);
-        } else {
-          a.push(sp.ids[i], sp.tokens[i], {}, {}, p.type_id, true, -1);
-        }
-      }
-    }
-    return a;
-  }
-  if (a.overflowing.empty() && (!b || b->overflowing.empty())) {
-    // No overflowing windows: merge_with is a plain concatenation, done here with moves.
-    result.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b.has_value()));
-    for (const TemplatePiece& p : b ? pair_ : single_) {
-      if (p.is_sequence) {
-        Encoding& s = *seqs[p.sequence];
-        s.type_ids.assign(s.size(), p.type_id);
-        s.sequence_ids.assign(s.size(), p.sequence);
-        result.append(std::move(s));
-      } else if (add_special_tokens) {
-        const SpecialTokenIds& t = special_tokens_.at(p.special);
-        for (size_t i = 0; i < t.ids.size(); ++i)
-          result.push(t.ids[i], t.tokens[i], {}, {}, p.type_id, true, -1);
-      }
-    }
-    return result;
-  }
   for (const TemplatePiece& p : b ? pair_ : single_) {
     if (p.is_sequence) {
       Encoding& s = *seqs[p.sequence];

@@ -42,6 +42,7 @@ class TemplateProcessing : public PostProcessor {
   Encoding process(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const override;
 
  private:
+  Encoding process_single_in_place(Encoding a, bool add_special_tokens) const;
   std::vector<TemplatePiece> single_, pair_;
   std::map<std::string, SpecialTokenIds> special_tokens_;
 };

@@ -72,13 +72,13 @@ using Pair = std::pair<int32_t, int32_t>;
 
 }  // namespace
 
-BpeTrainResult train_bpe(const WordCounts& word_counts, const BpeTrainerOptions& o) {
-  TrainState st;
-  for (const std::string& s : o.special_tokens) st.add(s);
-  // Words in sorted order: ids (and so tie-breaks) do not depend on hash-map order.
-  std::vector<std::pair<std::string, uint64_t>> words(word_counts.begin(), word_counts.end());
-  std::sort(words.begin(), words.end());
-  // Alphabet: every character weighted by its words' counts; limit_alphabet keeps the most frequent.
+namespace {
+
+using Words = std::vector<std::pair<std::string, uint64_t>>;
+
+// Every character weighted by its words' counts; limit_alphabet keeps the most frequent; HF then orders the
+// kept characters by code point.
+std::vector<std::string> alphabet_of(const Words& words, const BpeTrainerOptions& o) {
   std::map<std::string, uint64_t> alphabet;
   for (const auto& [w, n] : words) {
     for (const std::string& c : split_chars(w)) alphabet[c] += n;
@@ -90,30 +90,75 @@ BpeTrainResult train_bpe(const WordCounts& word_counts, const BpeTrainerOptions&
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     kept.resize(o.limit_alphabet);
   }
-  // HF sorts the kept alphabet by code point.
-  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
-    size_t i = 0, j = 0;
-    return decode_utf8(a.first, i) < decode_utf8(b.first, j);
-  });
-  for (const auto& [c, n] : kept) st.add(c);
+  auto code_point = [](const std::string& c) {
+    size_t i = 0;
+    return decode_utf8(c, i);
+  };
+  std::sort(kept.begin(), kept.end(),
+            [&](const auto& a, const auto& b) { return code_point(a.first) < code_point(b.first); });
+  std::vector<std::string> out;
+  for (auto& [c, n] : kept) out.push_back(std::move(c));
+  return out;
+}
+
+// Pair counts and, per pair, the words that contain it.
+struct PairStats {
+  std::map<Pair, int64_t> counts;
+  std::map<Pair, std::set<size_t>> where;
+};
+
+// Applies the merge pair → merged to every word that contains it, updating the pair statistics; returns
+// the pairs whose counts changed.
+std::set<Pair> apply_merge(const Pair& pair, int32_t merged, const Words& words,
+                           std::vector<std::vector<int32_t>>& symbols, PairStats& stats) {
+  std::set<Pair> touched;
+  for (size_t w : stats.where[pair]) {
+    std::vector<int32_t>& s = symbols[w];
+    const auto n = static_cast<int64_t>(words[w].second);
+    auto change = [&](Pair p, int64_t delta) {
+      stats.counts[p] += delta * n;
+      if (delta > 0) stats.where[p].insert(w);
+      touched.insert(p);
+    };
+    for (size_t i = 0; i + 1 < s.size(); ++i) {
+      if (s[i] != pair.first || s[i + 1] != pair.second) continue;
+      // (x a) (a b) (b y) → (x ab) (ab y)
+      if (i > 0) change({s[i - 1], s[i]}, -1), change({s[i - 1], merged}, +1);
+      if (i + 2 < s.size()) change({s[i + 1], s[i + 2]}, -1), change({merged, s[i + 2]}, +1);
+      s[i] = merged;
+      s.erase(s.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+  }
+  stats.counts[pair] = 0;
+  return touched;
+}
+
+}  // namespace
+
+BpeTrainResult train_bpe(const WordCounts& word_counts, const BpeTrainerOptions& o) {
+  TrainState st;
+  for (const std::string& s : o.special_tokens) st.add(s);
+  // Words in sorted order: ids (and so tie-breaks) do not depend on hash-map order.
+  Words words(word_counts.begin(), word_counts.end());
+  std::sort(words.begin(), words.end());
+  const std::vector<std::string> kept = alphabet_of(words, o);
+  for (const std::string& c : kept) st.add(c);
+  const std::set<std::string> alphabet(kept.begin(), kept.end());
   // Each word as symbol ids (characters outside the alphabet are dropped, as in HF).
   std::vector<std::vector<int32_t>> symbols(words.size());
+  PairStats stats;
   for (size_t w = 0; w < words.size(); ++w) {
     const std::vector<std::string> chars = split_chars(words[w].first);
     for (size_t i = 0; i < chars.size(); ++i) {
-      if (!alphabet.count(chars[i]) || !st.ids.count(chars[i])) continue;
+      if (!alphabet.count(chars[i])) continue;
       std::string s = (i > 0 ? o.continuing_subword_prefix : "") + chars[i];
       if (i + 1 == chars.size()) s += o.end_of_word_suffix;
       symbols[w].push_back(st.add(s));
     }
-  }
-  std::map<Pair, int64_t> pair_counts;
-  std::map<Pair, std::set<size_t>> where;
-  for (size_t w = 0; w < words.size(); ++w) {
     for (size_t i = 0; i + 1 < symbols[w].size(); ++i) {
       const Pair p{symbols[w][i], symbols[w][i + 1]};
-      pair_counts[p] += static_cast<int64_t>(words[w].second);
-      where[p].insert(w);
+      stats.counts[p] += static_cast<int64_t>(words[w].second);
+      stats.where[p].insert(w);
     }
   }
   // Max-heap on (count, then smaller pair first); stale counts are refreshed when popped.
@@ -122,7 +167,7 @@ BpeTrainResult train_bpe(const WordCounts& word_counts, const BpeTrainerOptions&
   };
   std::priority_queue<std::pair<int64_t, Pair>, std::vector<std::pair<int64_t, Pair>>, decltype(cmp)> queue(
       cmp);
-  for (const auto& [p, n] : pair_counts) {
+  for (const auto& [p, n] : stats.counts) {
     if (n > 0) queue.emplace(n, p);
   }
   BpeTrainResult result;
@@ -130,8 +175,7 @@ BpeTrainResult train_bpe(const WordCounts& word_counts, const BpeTrainerOptions&
   while (st.vocab.size() < o.vocab_size && !queue.empty()) {
     auto [count, pair] = queue.top();
     queue.pop();
-    const int64_t current = pair_counts[pair];
-    if (count != current) {
+    if (const int64_t current = stats.counts[pair]; count != current) {
       if (current > 0) queue.emplace(current, pair);
       continue;
     }
@@ -141,31 +185,8 @@ BpeTrainResult train_bpe(const WordCounts& word_counts, const BpeTrainerOptions&
     const bool strip = !prefix.empty() && b.compare(0, prefix.size(), prefix) == 0;
     const int32_t merged = st.add(a + (strip ? b.substr(prefix.size()) : b));
     result.merges.emplace_back(a, b);
-    std::set<Pair> touched;
-    for (size_t w : where[pair]) {
-      std::vector<int32_t>& s = symbols[w];
-      const auto n = static_cast<int64_t>(words[w].second);
-      for (size_t i = 0; i + 1 < s.size();) {
-        if (s[i] != pair.first || s[i + 1] != pair.second) {
-          ++i;
-          continue;
-        }
-        // (x a) (a b) (b y) → (x ab) (ab y)
-        auto change = [&](Pair p, int64_t delta) {
-          pair_counts[p] += delta * n;
-          if (delta > 0) where[p].insert(w);
-          touched.insert(p);
-        };
-        if (i > 0) change({s[i - 1], s[i]}, -1), change({s[i - 1], merged}, +1);
-        if (i + 2 < s.size()) change({s[i + 1], s[i + 2]}, -1), change({merged, s[i + 2]}, +1);
-        s[i] = merged;
-        s.erase(s.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-        ++i;
-      }
-    }
-    pair_counts[pair] = 0;
-    for (const Pair& p : touched) {
-      if (p != pair && pair_counts[p] > 0) queue.emplace(pair_counts[p], p);
+    for (const Pair& p : apply_merge(pair, merged, words, symbols, stats)) {
+      if (p != pair && stats.counts[p] > 0) queue.emplace(stats.counts[p], p);
     }
   }
   result.vocab = std::move(st.vocab);
