@@ -19,6 +19,12 @@ void add_eval_words_command(CLI::App& app);
 // itself to it with add_viz_<picture>_command(app).
 CLI::App* viz_group(CLI::App& app);
 void add_viz_embeddings_command(CLI::App& app);
+// The Transformer (cmd_train.cpp, cmd_translate.cpp, cmd_viz_attention.cpp): `attn train transformer`,
+// `attn translate`, `attn viz attention`, `attn viz positional-encoding`. train_group works as viz_group.
+CLI::App* train_group(CLI::App& app);
+void add_train_transformer_command(CLI::App& app);
+void add_translate_command(CLI::App& app);
+void add_viz_attention_command(CLI::App& app);
 // Sentence embeddings from a BERT checkpoint (cmd_embed.cpp, cmd_similarity.cpp, cmd_search.cpp).
 void add_embed_command(CLI::App& app);
 void add_similarity_command(CLI::App& app);

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   attn::cli::add_analogy_command(app);
   attn::cli::add_eval_words_command(app);
   attn::cli::add_viz_embeddings_command(app);
+  attn::cli::add_train_transformer_command(app);
+  attn::cli::add_translate_command(app);
+  attn::cli::add_viz_attention_command(app);
   attn::cli::add_embed_command(app);
   attn::cli::add_similarity_command(app);
   attn::cli::add_search_command(app);
