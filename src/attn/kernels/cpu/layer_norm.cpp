@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attn/kernels/cpu/parallel.h"
+#include "attn/kernels/cpu/unary.h"
 
 namespace attn::kernels {
 
@@ -79,13 +80,8 @@ int64_t row_grain(int64_t C) { return std::max<int64_t>(1, kGrainElements / std:
 // One row: mean and rstd, then out = (x − mean)·rstd·w + b.
 void forward_row(float* out, float* mean, float* rstd, const float* x, const float* w, const float* b,
                  int64_t C, float eps) {
-  float sum = 0;
-#pragma omp simd reduction(+ : sum)
-  for (int64_t c = 0; c < C; ++c) sum += x[c];
-  const float m = sum / static_cast<float>(C);
-  float sq = 0;
-#pragma omp simd reduction(+ : sq)
-  for (int64_t c = 0; c < C; ++c) sq += (x[c] - m) * (x[c] - m);
+  const float m = lane_sum(C, [&](int64_t c) { return x[c]; }) / static_cast<float>(C);
+  const float sq = lane_sum(C, [&](int64_t c) { return (x[c] - m) * (x[c] - m); });
   const float s = 1.f / std::sqrt(sq / static_cast<float>(C) + eps);
   if (w && b) {
 #pragma omp simd
@@ -114,15 +110,10 @@ constexpr int64_t kRowsPerChunk = 32;  // backward: dw/db partial sums are kept 
 // terms added into the chunk's partial sums pw, pb (either may be nullptr).
 void backward_row(float* dx, float* pw, float* pb, const float* dout, const float* x, const float* w, float m,
                   float s, int64_t C) {
-  float a = 0, an = 0;  // Σ dout·w, Σ dout·w·norm
-#pragma omp simd reduction(+ : a, an)
-  for (int64_t c = 0; c < C; ++c) {
-    const float dnorm = dout[c] * (w ? w[c] : 1.f);
-    a += dnorm;
-    an += dnorm * (x[c] - m) * s;
-  }
-  a /= static_cast<float>(C);
-  an /= static_cast<float>(C);
+  // mean_C(dout·w) and mean_C(dout·w·norm)
+  const float a = lane_sum(C, [&](int64_t c) { return dout[c] * (w ? w[c] : 1.f); }) / static_cast<float>(C);
+  const float an = lane_sum(C, [&](int64_t c) { return dout[c] * (w ? w[c] : 1.f) * (x[c] - m) * s; }) /
+                   static_cast<float>(C);
   if (dx && pw && pb && w) {  // the usual case (affine, all gradients): one fused pass
 #pragma omp simd
     for (int64_t c = 0; c < C; ++c) {

@@ -91,9 +91,10 @@ template void log_softmax_backward_reference<double>(double*, const double*, con
                                                      int64_t);
 
 // ---------------------------------------------------------------------------------------------------------
-// Fast float. inner = 1: each thread takes whole rows; `omp simd` loops with reductions vectorise the max,
-// the exp-and-sum and the scaling. inner > 1: the C values of a line are `inner` apart, so a block of up to
-// kBlock neighbouring lines is processed together, with the vector running along k (contiguous).
+// Fast float. inner = 1: each thread takes whole rows; 16-lane max and sums (lane_sum) and `omp simd` loops
+// vectorise the max, the exp-and-sum and the scaling. inner > 1: the C values of a line are `inner` apart, so
+// a block of up to kBlock neighbouring lines is processed together, with the vector running along k
+// (contiguous).
 
 namespace {
 constexpr int64_t kGrainElements = 1 << 14;  // below this many elements per thread, stay serial
@@ -116,22 +117,16 @@ float row_max(const float* x, int64_t C) {
 
 // y = e^(x − m) over one row; returns Σ y.
 float exp_store_sum(float* y, const float* x, float m, int64_t C) {
-  float s = 0;
-#pragma omp simd reduction(+ : s)
-  for (int64_t c = 0; c < C; ++c) {
+  return lane_sum(C, [&](int64_t c) {
     const float e = fast_exp(x[c] - m);
     y[c] = e;
-    s += e;
-  }
-  return s;
+    return e;
+  });
 }
 
 // Σ e^(x − m) over one row, storing nothing.
 float exp_sum(const float* x, float m, int64_t C) {
-  float s = 0;
-#pragma omp simd reduction(+ : s)
-  for (int64_t c = 0; c < C; ++c) s += fast_exp(x[c] - m);
-  return s;
+  return lane_sum(C, [&](int64_t c) { return fast_exp(x[c] - m); });
 }
 
 int64_t row_grain(int64_t C) { return std::max<int64_t>(1, kGrainElements / std::max<int64_t>(C, 1)); }
@@ -216,9 +211,7 @@ void softmax_backward_fast(float* dx, const float* dy, const float* y, int64_t o
     for (int64_t r = r0; r < r1; ++r) {
       const float *dyr = dy + r * C, *yr = y + r * C;
       float* dxr = dx + r * C;
-      float dot = 0;
-#pragma omp simd reduction(+ : dot)
-      for (int64_t c = 0; c < C; ++c) dot += dyr[c] * yr[c];
+      const float dot = lane_sum(C, [&](int64_t c) { return dyr[c] * yr[c]; });
 #pragma omp simd
       for (int64_t c = 0; c < C; ++c) dxr[c] += yr[c] * (dyr[c] - dot);
     }
@@ -255,9 +248,7 @@ void log_softmax_backward_fast(float* dx, const float* dy, const float* y, int64
     for (int64_t r = r0; r < r1; ++r) {
       const float *dyr = dy + r * C, *yr = y + r * C;
       float* dxr = dx + r * C;
-      float sum = 0;
-#pragma omp simd reduction(+ : sum)
-      for (int64_t c = 0; c < C; ++c) sum += dyr[c];
+      const float sum = lane_sum(C, [&](int64_t c) { return dyr[c]; });
 #pragma omp simd
       for (int64_t c = 0; c < C; ++c) dxr[c] += dyr[c] - fast_exp(yr[c]) * sum;
     }

@@ -89,4 +89,23 @@ inline float fast_normal_cdf(float x) {
   return 0.5f * (x <= 0.f ? erfc_z : 2.f - erfc_z);
 }
 
+// Σ term(c) for c in [0, C), in float: 16 lane accumulators over whole blocks of 16 (lane j takes the c ≡ j
+// mod 16), added as a tree, then the tail. The kernels use this instead of `omp simd reduction` because it
+// fixes the order of the additions: the result (and its error, ~√(C/16) ulp) is the same whether or not
+// the compiler vectorises the loop (-O2 builds such as the sanitizer one do not), and the 16 independent
+// chains are what the vectorised loop needs anyway.
+template <typename F>
+float lane_sum(int64_t C, F term) {
+  constexpr int64_t kLanes = 16;
+  float lane[kLanes] = {};
+  int64_t c = 0;
+  for (; c + kLanes <= C; c += kLanes)
+    for (int64_t j = 0; j < kLanes; ++j) lane[j] += term(c + j);
+  for (int64_t w = kLanes / 2; w > 0; w /= 2)
+    for (int64_t j = 0; j < w; ++j) lane[j] += lane[j + w];
+  float s = lane[0];
+  for (; c < C; ++c) s += term(c);
+  return s;
+}
+
 }  // namespace attn::kernels
