@@ -9,8 +9,23 @@
 namespace attn::cli {
 
 namespace {
+// Terminal columns of a UTF-8 word: East Asian wide characters (Hangul, CJK, from U+1100) take two.
+size_t display_width(const std::string& s) {
+  size_t w = 0;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    w += len >= 3 ? 2 : 1;
+    i += len;
+  }
+  return w;
+}
+
 void print_neighbors(const std::vector<embed::Neighbor>& ns) {
-  for (const auto& n : ns) std::printf("%-20s %.4f\n", n.word.c_str(), n.score);
+  for (const auto& n : ns) {
+    const size_t w = display_width(n.word);
+    std::printf("%s%*s %.4f\n", n.word.c_str(), static_cast<int>(w < 20 ? 20 - w : 0), "", n.score);
+  }
 }
 }  // namespace
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "embed_test_util.h"
@@ -16,6 +17,35 @@ TEST(Word2VecFormulas, UnigramTableMatchesWord2VecC) {
   const auto counts = j["counts"].get<std::vector<int64_t>>();
   const auto table = make_unigram_table(counts, j["table_size"].get<int64_t>());
   EXPECT_EQ(table, j["table"].get<std::vector<int32_t>>());
+}
+
+TEST(Word2VecFormulas, AliasSamplerDrawsTheTablesDistribution) {
+  const auto j = testing::load_json("word2vec_c.json");
+  const auto counts = j["counts"].get<std::vector<int64_t>>();
+  const auto table = j["table"].get<std::vector<int32_t>>();
+  const UnigramSampler sampler(counts);
+  double total_pow = 0;
+  for (auto c : counts) total_pow += std::pow(static_cast<double>(c), 0.75);
+  double sum = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    const double p = sampler.probability(static_cast<int32_t>(i));
+    sum += p;
+    // Exactly count^0.75 / Σ (up to 2^-32 per column) …
+    EXPECT_NEAR(p, std::pow(static_cast<double>(counts[i]), 0.75) / total_pow, 1e-8) << i;
+    // … which word2vec.c's table approximates to within a few slots.
+    const double slots = static_cast<double>(std::count(table.begin(), table.end(), static_cast<int32_t>(i)));
+    EXPECT_NEAR(p, slots / static_cast<double>(table.size()), 2.0 / static_cast<double>(table.size())) << i;
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-9);
+  // Empirical frequencies over 10^6 draws agree too (4 standard deviations).
+  std::vector<int64_t> hits(counts.size(), 0);
+  Lcg rng{42};
+  const int n = 1000000;
+  for (int k = 0; k < n; ++k) ++hits[sampler(mix64(rng.next()))];
+  for (size_t i = 0; i < counts.size(); ++i) {
+    const double p = sampler.probability(static_cast<int32_t>(i));
+    EXPECT_NEAR(static_cast<double>(hits[i]) / n, p, 4 * std::sqrt(p * (1 - p) / n)) << i;
+  }
 }
 
 TEST(Word2VecFormulas, HuffmanCodesAndPointsMatchWord2VecC) {

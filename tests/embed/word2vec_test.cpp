@@ -66,7 +66,6 @@ TEST_P(Word2VecLearns, NeighboursShareTheirTopic) {
   o.sample = 0;
   o.threads = 2;
   o.progress = false;
-  o.table_size = 100000;
   const auto r = train_word2vec(corpus, o);
   EXPECT_EQ(r.vectors.size(), kTopics * kWordsPerTopic);
   EXPECT_EQ(r.stats.trained_words, 3 * 1500 * 12);
@@ -90,7 +89,6 @@ TEST(Word2Vec, OneThreadWithASeedIsRepeatable) {
   o.epochs = 1;
   o.threads = 1;
   o.progress = false;
-  o.table_size = 10000;
   const auto a = train_word2vec(corpus, o);
   const auto b = train_word2vec(corpus, o);
   ASSERT_EQ(a.vectors.data().size(), b.vectors.data().size());
@@ -110,7 +108,6 @@ TEST(Word2Vec, SubsamplingDropsFrequentWords) {
   o.sample = 1e-3;  // every word here is frequent: (sqrt(f/t)+1)·t/f ≈ 0.25 for f = 1/32
   o.threads = 1;
   o.progress = false;
-  o.table_size = 10000;
   EXPECT_NO_THROW(train_word2vec(corpus, o));
 }
 

@@ -1,5 +1,6 @@
 #include "attn/embed/sampling.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "attn/core/error.h"
@@ -26,6 +27,42 @@ std::vector<int32_t> make_unigram_table(const std::vector<int64_t>& counts, int6
     if (i >= V) i = V - 1;
   }
   return table;
+}
+
+UnigramSampler::UnigramSampler(const std::vector<int64_t>& counts, double power) {
+  ATTN_CHECK(!counts.empty(), "UnigramSampler: empty vocabulary");
+  n_ = counts.size();
+  std::vector<double> q(n_);  // scaled probabilities, mean 1
+  double total = 0;
+  for (size_t i = 0; i < n_; ++i) total += q[i] = std::pow(static_cast<double>(counts[i]), power);
+  for (auto& x : q) x *= static_cast<double>(n_) / total;
+  std::vector<int32_t> small, large;
+  for (size_t i = 0; i < n_; ++i) (q[i] < 1.0 ? small : large).push_back(static_cast<int32_t>(i));
+  entries_.assign(n_, {0xFFFFFFFFu, 0});
+  for (size_t i = 0; i < n_; ++i) entries_[i].alias = static_cast<int32_t>(i);
+  // Vose: pair each under-full column with an over-full word that tops it up.
+  while (!small.empty() && !large.empty()) {
+    const int32_t s = small.back(), l = large.back();
+    small.pop_back();
+    entries_[s].threshold = static_cast<uint32_t>(std::min(q[s] * 4294967296.0, 4294967295.0));
+    entries_[s].alias = l;
+    q[l] -= 1.0 - q[s];
+    if (q[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  // Leftovers are full columns (q ≈ 1 up to rounding): they always keep their own word.
+}
+
+double UnigramSampler::probability(int32_t i) const {
+  double p = 0;
+  for (size_t c = 0; c < n_; ++c) {
+    const double keep = entries_[c].threshold / 4294967296.0;
+    if (static_cast<int32_t>(c) == i) p += keep;
+    if (entries_[c].alias == i) p += 1.0 - keep;
+  }
+  return p / static_cast<double>(n_);
 }
 
 HuffmanTree make_huffman_tree(const std::vector<int64_t>& counts) {

@@ -27,7 +27,7 @@ struct Shared {
   const std::string& input;
   const Vocab& vocab;
   std::vector<uint32_t> keep_threshold;  // (V) subsampling, see subsample_threshold
-  std::vector<int32_t> table;            // negative-sampling table
+  UnigramSampler negatives;              // unigram^0.75 distribution of negative samples
   HuffmanTree tree;
   SigmoidTable sigmoid;
   std::vector<float> syn0;     // (V, D) input vectors
@@ -65,12 +65,11 @@ void train_target(Shared& s, const float* l1, int32_t word, float alpha, float* 
       axpy(g, l1, l2, D);
     }
   }
-  const int64_t table_size = static_cast<int64_t>(s.table.size());
   for (int d = 0; d < s.opt.negative + 1 && s.opt.negative > 0; ++d) {
     int32_t target = word;
     float label = 1.0f;
     if (d > 0) {
-      target = s.table[(rng.next() >> 16) % table_size];
+      target = s.negatives(mix64(rng.next()));
       if (target == word) continue;
       label = 0.0f;
     }
@@ -95,7 +94,7 @@ void train_skipgram(Shared& s, const std::vector<int32_t>& sen, float alpha, flo
   const int window = s.opt.window;
   const int n = static_cast<int>(sen.size());
   for (int pos = 0; pos < n; ++pos) {
-    const int b = static_cast<int>(rng.next() % window);  // random window reduction
+    const int b = static_cast<int>(mix64(rng.next()) % window);  // random window reduction
     for (int a = b; a < window * 2 + 1 - b; ++a) {
       const int c = pos - window + a;
       if (a == window || c < 0 || c >= n) continue;
@@ -114,7 +113,7 @@ void train_cbow(Shared& s, const std::vector<int32_t>& sen, float alpha, float* 
   const int window = s.opt.window;
   const int n = static_cast<int>(sen.size());
   for (int pos = 0; pos < n; ++pos) {
-    const int b = static_cast<int>(rng.next() % window);
+    const int b = static_cast<int>(mix64(rng.next()) % window);
     std::fill(neu1, neu1 + D, 0.0f);
     int cw = 0;
     for (int a = b; a < window * 2 + 1 - b; ++a) {
@@ -154,7 +153,7 @@ int64_t read_sentence(Shared& s, TokenReader& reader, std::vector<int32_t>& sen,
     if (id < 0) continue;
     ++read;
     const uint32_t thr = s.keep_threshold[id];
-    if (thr < 65536 && (rng.next() & 0xFFFF) > thr) continue;
+    if (thr < 65536 && (mix64(rng.next()) >> 48) > thr) continue;
     sen.push_back(id);
     if (sen.size() >= kMaxSentence) return read;
   }
@@ -198,10 +197,10 @@ void init_weights(Shared& s) {
   const int64_t D = s.opt.dim;
   s.syn0.resize(V * D);
   Lcg rng{s.opt.seed};  // word2vec.c InitNet: uniform in [-0.5, 0.5) / D
-  for (auto& x : s.syn0) x = ((static_cast<float>(rng.next() & 0xFFFF) / 65536.0f) - 0.5f) / D;
+  for (auto& x : s.syn0) x = ((static_cast<float>(mix64(rng.next()) >> 48) / 65536.0f) - 0.5f) / D;
   if (s.opt.negative > 0) {
     s.syn1neg.assign(V * D, 0.0f);
-    s.table = make_unigram_table(s.vocab.counts, s.opt.table_size);
+    s.negatives = UnigramSampler(s.vocab.counts);
   }
   if (s.opt.hs) {
     s.syn1.assign(std::max<int64_t>(V - 1, 1) * D, 0.0f);

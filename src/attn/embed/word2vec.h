@@ -5,7 +5,10 @@
 // The algorithm is word2vec.c's (Mikolov et al. 2013, https://github.com/tmikolov/word2vec) line for line;
 // the loops over a row are written to vectorise (simd.h). Differences, on purpose:
 //   * no "</s>" word: a line ends a sentence and is not itself a token;
-//   * the negative-sampling table has 1e7 slots (fastText's size) instead of 1e8, to save 360 MB;
+//   * negatives are drawn from the same unigram^0.75 distribution by the alias method (UnigramSampler)
+//     instead of a 1e8-slot table (400 MB, one cache miss per draw): exact, and ~1.5× faster overall;
+//   * every random draw (window reduction, subsampling, initialisation, negatives) uses the high bits of
+//     mix64(LCG state) instead of the LCG's low bits, whose short periods word2vec.c lives with;
 //   * the learning rate is refreshed after every sentence instead of every 10,000 words.
 // With threads = 1 and a fixed seed, training is bit-for-bit repeatable.
 #pragma once
@@ -32,8 +35,7 @@ struct Word2VecOptions {
   int threads = 0;        // -threads; 0 = attn::get_num_threads()
   float alpha = -1;       // -alpha; < 0 = 0.025 (skip-gram) or 0.05 (CBOW), word2vec.c's defaults
   uint64_t seed = 1;      // -seed
-  int64_t table_size = 10'000'000;
-  bool progress = true;  // draw the progress line on stderr
+  bool progress = true;   // draw the progress line on stderr
 };
 
 struct Word2VecStats {
