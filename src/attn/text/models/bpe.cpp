@@ -1,6 +1,7 @@
 // attn/text/models/bpe.cpp — see bpe.h.
 #include "attn/text/models/bpe.h"
 
+#include <atomic>
 #include <queue>
 
 #include "attn/core/error.h"
@@ -8,6 +9,8 @@
 
 namespace attn::text {
 namespace {
+
+std::atomic<uint64_t> g_next_instance{1};
 
 uint64_t pair_key(int32_t a, int32_t b) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
@@ -46,7 +49,10 @@ int unicode_to_byte(char32_t c) {
 
 Bpe::Bpe(std::vector<std::string> vocab, std::vector<std::pair<std::string, std::string>> merges,
          BpeOptions options)
-    : vocab_(std::move(vocab)), merges_(std::move(merges)), options_(std::move(options)) {
+    : vocab_(std::move(vocab)),
+      merges_(std::move(merges)),
+      options_(std::move(options)),
+      instance_(g_next_instance++) {
   ids_.reserve(vocab_.size());
   for (size_t i = 0; i < vocab_.size(); ++i) ids_.insert_or_assign(vocab_[i], static_cast<int32_t>(i));
   const std::string& prefix = options_.continuing_subword_prefix;
@@ -152,7 +158,36 @@ void Bpe::merge(std::vector<Symbol>& sym) const {
   }
 }
 
+void Bpe::set_byte_level(bool on) {
+  options_.byte_level = on;
+  instance_ = g_next_instance++;  // cached words were split the other way
+}
+
 void Bpe::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Cache {
+    uint64_t owner = 0;
+    std::unordered_map<std::string, std::vector<ModelToken>, Hash, std::equal_to<>> words;
+  };
+  constexpr size_t kCacheWords = 10000, kCacheWordBytes = 64;
+  thread_local Cache cache;
+  if (cache.owner != instance_) cache.words.clear(), cache.owner = instance_;
+  if (auto it = cache.words.find(word); it != cache.words.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+    return;
+  }
+  const size_t first = out.size();
+  tokenize_uncached(word, out);
+  if (cache.words.size() < kCacheWords && word.size() <= kCacheWordBytes) {
+    cache.words.emplace(word,
+                        std::vector<ModelToken>(out.begin() + static_cast<std::ptrdiff_t>(first), out.end()));
+  }
+}
+
+void Bpe::tokenize_uncached(std::string_view word, std::vector<ModelToken>& out) const {
   thread_local std::vector<Symbol> sym;
   sym.clear();
   initial_symbols(word, sym);

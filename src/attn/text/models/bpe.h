@@ -1,6 +1,7 @@
 // attn/text/models/bpe.h — Byte-Pair Encoding (GPT-2 / RoBERTa): a word starts as single characters (or,
 // byte-level, single bytes seen through the GPT-2 byte alphabet) and the pair with the lowest merge rank is
-// merged until no ranked pair is left. O(n log n) per word with a heap, as HF's Word::merge_all.
+// merged until no ranked pair is left. O(n log n) per word with a heap, as HF's Word::merge_all. Like HF,
+// the results for up to 10,000 words are cached (per thread here, so no locking).
 // https://github.com/huggingface/tokenizers/blob/v0.20.3/tokenizers/src/models/bpe/model.rs
 #pragma once
 
@@ -36,7 +37,7 @@ class Bpe : public Model {
   const std::vector<std::string>& vocab() const { return vocab_; }
   const std::vector<std::pair<std::string, std::string>>& merges() const { return merges_; }
   const BpeOptions& options() const { return options_; }
-  void set_byte_level(bool on) { options_.byte_level = on; }
+  void set_byte_level(bool on);
 
  private:
   struct Symbol {  // a symbol of the word being merged, in a doubly linked list
@@ -45,6 +46,7 @@ class Bpe : public Model {
     int prev, next;
   };
   void initial_symbols(std::string_view word, std::vector<Symbol>& sym) const;
+  void tokenize_uncached(std::string_view word, std::vector<ModelToken>& out) const;
   void merge(std::vector<Symbol>& sym) const;
   struct Hash {
     using is_transparent = void;
@@ -57,6 +59,7 @@ class Bpe : public Model {
   std::unordered_map<uint64_t, std::pair<int32_t, int32_t>> ranks_;
   int32_t byte_ids_[256];  // byte-level: id of each byte's symbol, -1 if missing
   BpeOptions options_;
+  uint64_t instance_ = 0;  // identifies this model's entries in the per-thread word cache
 };
 
 // GPT-2's reversible byte ↔ printable-character table: printable Latin-1 bytes map to themselves, the
