@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "attn/kernels/cpu/parallel.h"
@@ -106,14 +107,37 @@ void layer_norm_forward_fast(float* out, float* mean, float* rstd, const float* 
 namespace {
 constexpr int64_t kRowsPerChunk = 32;  // backward: dw/db partial sums are kept per chunk of rows
 
+// {mean_C(dout·w), mean_C(dout·w·norm)} of one row in one pass, 16 lanes each (the order of lane_sum).
+std::pair<float, float> backward_row_means(const float* dout, const float* x, const float* w, float m,
+                                           float s, int64_t C) {
+  float la[16] = {}, ln[16] = {};
+  int64_t c = 0;
+  for (; c + 16 <= C; c += 16) {
+    for (int64_t j = 0; j < 16; ++j) {
+      const float dnorm = dout[c + j] * (w ? w[c + j] : 1.f);
+      la[j] += dnorm;
+      ln[j] += dnorm * (x[c + j] - m) * s;
+    }
+  }
+  for (int64_t h = 8; h > 0; h /= 2) {
+    for (int64_t j = 0; j < h; ++j) {
+      la[j] += la[j + h];
+      ln[j] += ln[j + h];
+    }
+  }
+  for (; c < C; ++c) {
+    const float dnorm = dout[c] * (w ? w[c] : 1.f);
+    la[0] += dnorm;
+    ln[0] += dnorm * (x[c] - m) * s;
+  }
+  return {la[0] / static_cast<float>(C), ln[0] / static_cast<float>(C)};
+}
+
 // One row of backward: dx += rstd·(dout·w − mean(dout·w) − norm·mean(dout·w·norm)), and the row's dw, db
 // terms added into the chunk's partial sums pw, pb (either may be nullptr).
 void backward_row(float* dx, float* pw, float* pb, const float* dout, const float* x, const float* w, float m,
                   float s, int64_t C) {
-  // mean_C(dout·w) and mean_C(dout·w·norm)
-  const float a = lane_sum(C, [&](int64_t c) { return dout[c] * (w ? w[c] : 1.f); }) / static_cast<float>(C);
-  const float an = lane_sum(C, [&](int64_t c) { return dout[c] * (w ? w[c] : 1.f) * (x[c] - m) * s; }) /
-                   static_cast<float>(C);
+  const auto [a, an] = backward_row_means(dout, x, w, m, s, C);
   if (dx && pw && pb && w) {  // the usual case (affine, all gradients): one fused pass
 #pragma omp simd
     for (int64_t c = 0; c < C; ++c) {
