@@ -4,6 +4,8 @@
 //   encode/B/T/tN   SentenceEncoder::encode of B texts of T tokens (each text alone, texts spread over the
 //                   threads: the batch-independent path `attn embed` uses), pooling and normalisation
 //                   included
+// Time is wall-clock (real_time) and process CPU time (cpu_time, all threads): on a shared machine
+// B / (cpu_time / threads) estimates the rate with the machine to itself (bert_vs_torch.py prints both).
 // The peer figures come from bench/bert_vs_torch.py, which runs this binary and HF transformers side by side.
 //   build/<dir>/bench/bench_bert --benchmark_out=/tmp/bert.json --benchmark_out_format=json
 // The model directory is ATTN_BERT_MODEL or models/all-MiniLM-L6-v2 (run from the repository root).
@@ -62,7 +64,11 @@ void BM_encode(benchmark::State& state) {
 void shapes(benchmark::internal::Benchmark* b) {
   for (int64_t t : {1, 2})
     for (auto [B, T] : {std::pair<int64_t, int64_t>{1, 16}, {32, 128}, {64, 256}}) b->Args({B, T, t});
-  b->ArgNames({"B", "T", "t"})->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
+  b->ArgNames({"B", "T", "t"})
+      ->UseRealTime()
+      ->MeasureProcessCPUTime()
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(1.0);
 }
 
 }  // namespace

@@ -35,27 +35,30 @@ def time_hf(model, B, T, threads, repeats, min_time=0.5):
             return torch.nn.functional.normalize(e, dim=1)
 
     run()  # warm-up
-    rates = []
+    walls, cpus = [], []
     for _ in range(repeats):
-        n, t0 = 0, time.perf_counter()
+        n, t0, c0 = 0, time.perf_counter(), time.process_time()
         while True:
             run()
             n += 1
             if time.perf_counter() - t0 >= min_time:
                 break
-        rates.append(B * n / (time.perf_counter() - t0))
-    return statistics.median(rates)
+        walls.append(B * n / (time.perf_counter() - t0))
+        cpus.append(B * n / ((time.process_time() - c0) / threads))
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def attn_rates(path):
-    """{(path, B, T, threads): sentences/s} from bench_bert's JSON (medians if repeated)."""
+    """{(path, B, T, threads): (wall sentences/s, CPU-time sentences/s)} from bench_bert's JSON."""
+    unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
     out = {}
     for b in json.load(open(path))["benchmarks"]:
         if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
             continue
         name, B, T, t = b["run_name"].split("/")[:4]
         key = (name.replace("BM_", ""), int(B[2:]), int(T[2:]), int(t[2:]))
-        out[key] = b["sentences/s"]
+        B_, threads, s = int(B[2:]), int(t[2:]), unit[b["time_unit"]]
+        out[key] = (B_ / (b["real_time"] * s), B_ / (b["cpu_time"] * s / threads))
     return out
 
 
@@ -71,17 +74,17 @@ def main():
     model = BertModel.from_pretrained(str(ROOT / "models" / "all-MiniLM-L6-v2"), attn_implementation="eager").eval()
     attn = attn_rates(args.attn_json)
     print(f"torch {torch.__version__}, transformers {transformers.__version__}; sentences/s (median of {args.repeats})")
-    print(f"{'B x T':>9} {'thr':>3} {'HF torch':>10} {'attn fwd':>10} {'attn enc':>10} {'fwd/torch':>9} {'enc/torch':>9}")
+    print("rates from wall time | from process CPU time / threads (the estimate for a machine to oneself)")
+    print(f"{'B x T':>9} {'thr':>3} {'HF torch':>17} {'attn forward':>17} {'attn encode':>17} {'fwd/torch':>11} {'enc/torch':>11}")
+    pair = lambda v: f"{v[0]:7.1f} | {v[1]:7.1f}" if v else f"{'-':>17}"
+    ratio = lambda v, h: f"{v[0] / h[0]:4.2f} | {v[1] / h[1]:4.2f}" if v else f"{'-':>11}"
     for threads in (1, 2):
         for B, T in SHAPES:
-            if ("forward", B, T, threads) not in attn and ("encode", B, T, threads) not in attn:
+            fwd, enc = attn.get(("forward", B, T, threads)), attn.get(("encode", B, T, threads))
+            if not fwd and not enc:
                 continue
             hf = time_hf(model, B, T, threads, args.repeats)
-            fwd, enc = attn.get(("forward", B, T, threads)), attn.get(("encode", B, T, threads))
-            cell = lambda v: f"{v:10.1f}" if v else f"{'-':>10}"
-            ratio = lambda v: f"{v / hf:9.2f}" if v else f"{'-':>9}"
-            print(f"{B:>4} x {T:<3} {threads:>3} {hf:10.1f} {cell(fwd)} {cell(enc)} {ratio(fwd)} {ratio(enc)}")
-
+            print(f"{B:>4} x {T:<3} {threads:>3} {pair(hf)} {pair(fwd)} {pair(enc)} {ratio(fwd, hf):>11} {ratio(enc, hf):>11}")
 
 if __name__ == "__main__":
     main()
