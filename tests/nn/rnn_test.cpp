@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "attn/ops.h"
@@ -24,6 +26,25 @@ constexpr double kAtol = 1e-6, kRtol = 1e-5;
 const test::Fixture& fixture() {
   static const test::Fixture f("rnn/rnn.safetensors");
   return f;
+}
+
+// Worst differences to torch over every compared tensor of a case, printed per case (docs/rnn.md):
+// max |a − e| over elements, and max over tensors of ‖a − e‖ / ‖e‖ (elementwise relative differences of
+// f32 sums are large only on near-zero elements, which kAtol covers).
+double worst_abs = 0, worst_rel = 0;
+void near(const Tensor& a, const Tensor& e, const std::string& what) {
+  EXPECT_TENSOR_NEAR(a, e, kAtol, kRtol) << what;
+  if (a.shape() != e.shape()) return;
+  const auto av = to_vector<double>(to_dtype(a.detach(), DType::F64));
+  const auto ev = to_vector<double>(to_dtype(e, DType::F64));
+  double diff2 = 0, ref2 = 0;
+  for (size_t i = 0; i < av.size(); ++i) {
+    const double d = std::abs(av[i] - ev[i]);
+    worst_abs = std::max(worst_abs, d);
+    diff2 += d * d;
+    ref2 += ev[i] * ev[i];
+  }
+  if (ref2 > 0) worst_rel = std::max(worst_rel, std::sqrt(diff2 / ref2));
 }
 
 // A fresh leaf copy of a fixture tensor that collects a gradient.
@@ -43,7 +64,7 @@ nn::StateDict state_of(const std::string& prefix) {
 void expect_param_grads(const nn::Module& m, const std::string& prefix) {
   for (const auto& [name, p] : m.named_parameters()) {
     ASSERT_TRUE(p.grad().defined()) << prefix << " " << name;
-    EXPECT_TENSOR_NEAR(p.grad(), fixture()[prefix + ".grad." + name], kAtol, kRtol) << prefix << " " << name;
+    near(p.grad(), fixture()[prefix + ".grad." + name], prefix + " grad " + name);
   }
 }
 
@@ -76,19 +97,23 @@ TEST_P(RNNVsTorch, OutputsStatesAndGradientsMatch) {
   std::vector<int64_t> lengths;
   if (GetParam().packed) lengths = to_vector<int64_t>(f[p + ".lengths"]);
 
+  worst_abs = worst_rel = 0;
   const nn::RNNOutput r = layer->forward(x, h0, c0, lengths);
-  EXPECT_TENSOR_NEAR(r.output, f[p + ".output"], kAtol, kRtol);
-  EXPECT_TENSOR_NEAR(r.h_n, f[p + ".h_n"], kAtol, kRtol);
+  near(r.output, f[p + ".output"], "r.output");
+  near(r.h_n, f[p + ".h_n"], "r.h_n");
   Tensor loss = sum(r.output * f[p + ".g_output"]) + sum(r.h_n * f[p + ".g_h"]);
   if (lstm) {
-    EXPECT_TENSOR_NEAR(r.c_n, f[p + ".c_n"], kAtol, kRtol);
+    near(r.c_n, f[p + ".c_n"], "r.c_n");
     loss = loss + sum(r.c_n * f[p + ".g_c"]);
   }
   loss.backward();
   expect_param_grads(*layer, p);
-  EXPECT_TENSOR_NEAR(x.grad(), f[p + ".grad.x"], kAtol, kRtol);
-  EXPECT_TENSOR_NEAR(h0.grad(), f[p + ".grad.h0"], kAtol, kRtol);
-  if (lstm) EXPECT_TENSOR_NEAR(c0.grad(), f[p + ".grad.c0"], kAtol, kRtol);
+  near(x.grad(), f[p + ".grad.x"], "x.grad()");
+  near(h0.grad(), f[p + ".grad.h0"], "h0.grad()");
+  if (lstm) near(c0.grad(), f[p + ".grad.c0"], "c0.grad()");
+  std::printf(
+      "[ rnn      ] %s: output, states, %zu parameter + input grads: max abs diff %.2e, max norm rel %.2e\n",
+      p.c_str(), layer->named_parameters().size(), worst_abs, worst_rel);
 }
 
 INSTANTIATE_TEST_SUITE_P(Layers, RNNVsTorch,
@@ -106,6 +131,7 @@ TEST_P(CellVsTorch, OutputsAndGradientsMatch) {
   const auto& f = fixture();
   const std::string p = "cell_" + GetParam();
   const Tensor x = leaf(f[p + ".x"]), h = leaf(f[p + ".h0"]);
+  worst_abs = worst_rel = 0;
   Tensor h1, c, loss;
   std::unique_ptr<nn::Module> cell;
   if (GetParam() == "lstm") {
@@ -114,7 +140,7 @@ TEST_P(CellVsTorch, OutputsAndGradientsMatch) {
     c = leaf(f[p + ".c0"]);
     const nn::RNNState s = m->forward(x, {h, c});
     h1 = s.h;
-    EXPECT_TENSOR_NEAR(s.c, f[p + ".c_n"], kAtol, kRtol);
+    near(s.c, f[p + ".c_n"], "s.c");
     loss = sum(s.c * f[p + ".g_c"]);
     cell = std::move(m);
   } else if (GetParam() == "gru") {
@@ -129,16 +155,19 @@ TEST_P(CellVsTorch, OutputsAndGradientsMatch) {
     h1 = m->forward(x, h);
     cell = std::move(m);
   }
-  EXPECT_TENSOR_NEAR(h1, f[p + ".h_n"], kAtol, kRtol);
+  near(h1, f[p + ".h_n"], "h1");
   const Tensor lh = sum(h1 * f[p + ".g_h"]);
   (loss.defined() ? loss + lh : lh).backward();
   expect_param_grads(*cell, p);
-  EXPECT_TENSOR_NEAR(x.grad(), f[p + ".grad.x"], kAtol, kRtol);
-  EXPECT_TENSOR_NEAR(h.grad(), f[p + ".grad.h0"], kAtol, kRtol);
-  if (c.defined()) EXPECT_TENSOR_NEAR(c.grad(), f[p + ".grad.c0"], kAtol, kRtol);
+  near(x.grad(), f[p + ".grad.x"], "x.grad()");
+  near(h.grad(), f[p + ".grad.h0"], "h.grad()");
+  if (c.defined()) near(c.grad(), f[p + ".grad.c0"], "c.grad()");
+  std::printf("[ rnn      ] %s: h', c', parameter + input grads: max abs diff %.2e, max norm rel %.2e\n",
+              p.c_str(), worst_abs, worst_rel);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cells, CellVsTorch, ::testing::Values("rnn_tanh", "rnn_relu", "lstm", "gru"));
+INSTANTIATE_TEST_SUITE_P(Cells, CellVsTorch, ::testing::Values("rnn_tanh", "rnn_relu", "lstm", "gru"),
+                         [](const auto& info) { return info.param; });
 
 // Gradient checks (f64, finite differences) of each step function on tiny shapes: B = 2, H = 3, and the
 // input projection gi given directly (G·H wide). Inputs: gi, h, [c,] w_hh, b_hh.
@@ -212,6 +241,31 @@ TEST(RNN, RejectsBadShapesAndLengths) {
   EXPECT_THROW(gru.forward(zeros({5, 2, 3}), {}, {}, {5}), Error);           // one length for two sequences
   EXPECT_THROW(gru.forward(zeros({5, 2, 3}), {}, {}, {6, 1}), Error);        // length > T
   EXPECT_THROW(nn::GRUCell(3, 4).forward(zeros({2, 3}), zeros({3, 4})), Error);
+}
+
+}  // namespace
+}  // namespace attn
+
+namespace attn {
+namespace {
+
+// The example of docs/rnn.md, as written there: a padded batch through a 2-layer bidirectional LSTM.
+TEST(RNN, DocExample) {
+  Generator gen(0);
+  nn::LSTM lstm(8, 16, {.num_layers = 2, .bidirectional = true}, gen);
+  const Tensor x = randn({7, 3, 8}, gen);  // (T, B, I): 3 sequences padded to 7 steps
+  auto [out, h_n, c_n] = lstm.forward(x, {}, {}, {7, 4, 2});
+  std::printf("[ rnn      ] out %s, h_n %s, c_n %s\n", shape_str(out.shape()).c_str(),
+              shape_str(h_n.shape()).c_str(), shape_str(c_n.shape()).c_str());
+  EXPECT_EQ(out.shape(), (Shape{7, 3, 32}));
+  EXPECT_EQ(h_n.shape(), (Shape{4, 3, 16}));
+  // Sequence 2 has 2 real steps: its outputs at t = 2…6 are zero.
+  EXPECT_TENSOR_NEAR(select(narrow(out, 0, 2, 5), 1, 2), zeros({5, 32}), 0, 0);
+  // Last layer: the forward state ends at the last real step, the reverse one at t = 0.
+  const Tensor fwd = narrow(select(select(out, 0, 1), 0, 2), 0, 0, 16);   // out[1, 2, :16]
+  const Tensor bwd = narrow(select(select(out, 0, 0), 0, 2), 0, 16, 16);  // out[0, 2, 16:]
+  EXPECT_TENSOR_NEAR(select(select(h_n, 0, 2), 0, 2), fwd, 0, 0);
+  EXPECT_TENSOR_NEAR(select(select(h_n, 0, 3), 0, 2), bwd, 0, 0);
 }
 
 }  // namespace
