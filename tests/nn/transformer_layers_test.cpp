@@ -216,6 +216,30 @@ TEST(MultiHeadAttention, GradCheckWithPaddingAndCausalMask) {
   EXPECT_TRUE(r.ok) << r.report;
 }
 
+// The fused inference path against the composed oracle, with padding ∧ causal masks and a fully masked row.
+TEST(MultiHeadAttention, FusedInferencePathEqualsComposedAttention) {
+  Generator gen(5);
+  const Tensor q = randn({2, 3, 4, 8}, gen), k = randn({2, 3, 4, 8}, gen), v = randn({2, 3, 4, 5}, gen);
+  const Tensor mask =
+      nn::combine_masks(bool_tensor({1, 1, 1, 1, 1, 1, 0, 0}, {2, 1, 1, 4}), nn::causal_mask(4));
+  for (const Tensor& m : {Tensor(), mask}) {
+    const auto plain = nn::scaled_dot_product_attention(q, k, v, m);
+    const auto fast = nn::fused_attention_inference(q, k, v, m);
+    EXPECT_TENSOR_NEAR(fast.output, plain.output, 1e-6, 1e-5);
+    EXPECT_TENSOR_NEAR(fast.weights, plain.weights, 1e-6, 1e-5);
+  }
+  const Tensor none = bool_tensor({0, 0, 0, 0}, {1, 1, 1, 4});
+  const auto fast = nn::fused_attention_inference(q, k, v, none);
+  EXPECT_TRUE(std::isnan(fast.weights.at<float>({0, 0, 0, 0})));
+  // A module in eval mode under NoGradGuard takes the fast path and agrees with the recorded one.
+  nn::MultiHeadAttention mha(8, 2, 0.1, true, gen);
+  mha.eval();
+  const Tensor x = randn({2, 4, 8}, gen);
+  const Tensor slow = mha.forward(x, x, x, mask).output;
+  NoGradGuard no_grad;
+  EXPECT_TENSOR_NEAR(mha.forward(x, x, x, mask).output, slow, 1e-6, 1e-5);
+}
+
 TEST(MultiHeadAttention, RejectsBadShapes) {
   EXPECT_THROW(nn::MultiHeadAttention(10, 3), Error);
   nn::MultiHeadAttention mha(8, 2);

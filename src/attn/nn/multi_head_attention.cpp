@@ -1,11 +1,15 @@
 // nn::MultiHeadAttention — project, split into heads, scaled dot-product attention, merge, project.
 #include "attn/nn/multi_head_attention.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "attn/autograd/grad_mode.h"
 #include "attn/nn/attention.h"
 #include "attn/nn/init.h"
 #include "attn/ops/join.h"
+#include "attn/ops/matmul.h"
 #include "attn/ops/shape.h"
 #include "attn/tensor/creation.h"
 
@@ -65,8 +69,44 @@ MultiHeadAttentionOutput MultiHeadAttention::forward(const Tensor& query, const 
     }
     if (cache != nullptr) cache->k = k, cache->v = v;
   }
-  auto [o, w] = scaled_dot_product_attention(q, k, v, mask, dropout, is_training(), *gen_);
+  const bool fast = !GradMode::is_enabled() && !(is_training() && dropout > 0) && q.dtype() == DType::F32 &&
+                    (!mask.defined() || mask.dtype() == DType::Bool);
+  auto [o, w] = fast ? fused_attention_inference(q, k, v, mask)
+                     : scaled_dot_product_attention(q, k, v, mask, dropout, is_training(), *gen_);
   return {out_proj.forward(merge_heads(o)), w};  // (B, Tq, E), (B, H, Tq, Tk)
+}
+
+AttentionOutput fused_attention_inference(const Tensor& q, const Tensor& k, const Tensor& v,
+                                          const Tensor& mask) {
+  ATTN_CHECK(
+      q.dtype() == DType::F32 && q.dim() == 4 && k.dim() == 4 && q.size(-1) == k.size(-1),
+      "fused_attention_inference: expected float32 q (B, H, Tq, D) and k (B, H, Tk, D), got {} {} and {}",
+      dtype_name(q.dtype()), shape_str(q.shape()), shape_str(k.shape()));
+  NoGradGuard no_grad;
+  Tensor scores = contiguous(matmul(q, transpose(k, -2, -1)));  // (B, H, Tq, Tk)
+  const int64_t Tk = scores.size(-1), rows = scores.numel() / std::max<int64_t>(Tk, 1);
+  Tensor m = mask.defined() ? contiguous(expand(mask, scores.shape())) : Tensor();  // (B, H, Tq, Tk) Bool
+  const auto* keep = m.defined() ? static_cast<const uint8_t*>(m.data_ptr()) : nullptr;
+  float* s = scores.data<float>();
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(q.size(-1))));
+  for (int64_t r = 0; r < rows; ++r) {  // p = softmax(where(keep, s / √d_k, −inf)) along the row
+    float* row = s + r * Tk;
+    const uint8_t* kr = keep ? keep + r * Tk : nullptr;
+    float mx = -std::numeric_limits<float>::infinity();
+    for (int64_t j = 0; j < Tk; ++j) {
+      row[j] = (kr && !kr[j]) ? -std::numeric_limits<float>::infinity() : row[j] * scale;
+      mx = std::max(mx, row[j]);
+    }
+    if (mx == -std::numeric_limits<float>::infinity()) {  // every key masked: NaN, as torch and the oracle
+      std::fill(row, row + Tk, std::numeric_limits<float>::quiet_NaN());
+      continue;
+    }
+    double sum = 0;
+    for (int64_t j = 0; j < Tk; ++j) sum += row[j] = std::exp(row[j] - mx);
+    const auto inv = static_cast<float>(1.0 / sum);
+    for (int64_t j = 0; j < Tk; ++j) row[j] *= inv;
+  }
+  return {matmul(scores, v), scores};  // (B, H, Tq, Dv), (B, H, Tq, Tk)
 }
 
 std::map<std::string, Tensor> unpack_in_proj(const std::map<std::string, Tensor>& sd) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "attn/core/rng.h"
+#include "attn/nn/attention.h"
 #include "attn/nn/linear.h"
 #include "attn/nn/module.h"
 
@@ -56,6 +57,13 @@ class MultiHeadAttention : public Module {
  private:
   Generator* gen_;
 };
+
+// The inference fast path of scaled_dot_product_attention (attention.h), same contract, float32 only:
+// one pass per score row fuses the 1/√d_k scale, the Bool mask (−inf) and the softmax in place, and no
+// autograd graph is recorded. MultiHeadAttention uses it when grad mode is off and dropout is inactive;
+// tests check it against the composed version, which stays the oracle (STYLE P5).
+AttentionOutput fused_attention_inference(const Tensor& q, const Tensor& k, const Tensor& v,
+                                          const Tensor& mask);
 
 // Rewrites torch.nn.MultiheadAttention keys in a state dict: every "<p>in_proj_weight" / "<p>in_proj_bias"
 // becomes "<p>q_proj.weight", "<p>k_proj.weight", "<p>v_proj.weight" (and .bias) — rows split in thirds;
