@@ -21,7 +21,8 @@
 namespace attn {
 namespace {
 
-constexpr double kAtol = 1e-6, kRtol = 1e-5;
+constexpr double kAtol = 1e-6, kRtol = 1e-5;        // f32 vs torch f32
+constexpr double kAtol64 = 1e-12, kRtol64 = 1e-10;  // f64 vs torch f64
 
 const test::Fixture& fixture() {
   static const test::Fixture f("rnn/rnn.safetensors");
@@ -32,8 +33,9 @@ const test::Fixture& fixture() {
 // max |a − e| over elements, and max over tensors of ‖a − e‖ / ‖e‖ (elementwise relative differences of
 // f32 sums are large only on near-zero elements, which kAtol covers).
 double worst_abs = 0, worst_rel = 0;
+double atol = kAtol, rtol = kRtol;  // set per case: f32 (the bar) or f64 (kAtol64, kRtol64)
 void near(const Tensor& a, const Tensor& e, const std::string& what) {
-  EXPECT_TENSOR_NEAR(a, e, kAtol, kRtol) << what;
+  EXPECT_TENSOR_NEAR(a, e, atol, rtol) << what;
   if (a.shape() != e.shape()) return;
   const auto av = to_vector<double>(to_dtype(a.detach(), DType::F64));
   const auto ev = to_vector<double>(to_dtype(e, DType::F64));
@@ -71,12 +73,13 @@ void expect_param_grads(const nn::Module& m, const std::string& prefix) {
 struct LayerCase {
   std::string name;
   bool packed;
+  bool f64 = false;
 };
 
 class RNNVsTorch : public ::testing::TestWithParam<LayerCase> {};
 
-std::unique_ptr<nn::RNNBase> make_layer(const std::string& name) {
-  nn::RNNOptions o{.num_layers = 2, .bidirectional = true};
+std::unique_ptr<nn::RNNBase> make_layer(const std::string& name, DType dtype) {
+  nn::RNNOptions o{.num_layers = 2, .bidirectional = true, .dtype = dtype};
   if (name == "lstm") return std::make_unique<nn::LSTM>(5, 4, o);
   if (name == "gru") return std::make_unique<nn::GRU>(5, 4, o);
   if (name == "rnn_relu") {
@@ -88,8 +91,11 @@ std::unique_ptr<nn::RNNBase> make_layer(const std::string& name) {
 
 TEST_P(RNNVsTorch, OutputsStatesAndGradientsMatch) {
   const auto& f = fixture();
-  const std::string p = GetParam().name + (GetParam().packed ? ".packed" : ".full");
-  auto layer = make_layer(GetParam().name);
+  const LayerCase& lc = GetParam();
+  const std::string p = lc.name + (lc.f64 ? "64" : "") + (lc.packed ? ".packed" : ".full");
+  atol = lc.f64 ? kAtol64 : kAtol;
+  rtol = lc.f64 ? kRtol64 : kRtol;
+  auto layer = make_layer(lc.name, lc.f64 ? DType::F64 : DType::F32);
   layer->load_state_dict(state_of(p));
   const bool lstm = layer->kind == nn::RNNBase::Kind::LSTM;
   const Tensor x = leaf(f[p + ".x"]), h0 = leaf(f[p + ".h0"]);
@@ -116,14 +122,15 @@ TEST_P(RNNVsTorch, OutputsStatesAndGradientsMatch) {
       p.c_str(), layer->named_parameters().size(), worst_abs, worst_rel);
 }
 
-INSTANTIATE_TEST_SUITE_P(Layers, RNNVsTorch,
-                         ::testing::Values(LayerCase{"rnn_tanh", false}, LayerCase{"rnn_tanh", true},
-                                           LayerCase{"rnn_relu", false}, LayerCase{"rnn_relu", true},
-                                           LayerCase{"lstm", false}, LayerCase{"lstm", true},
-                                           LayerCase{"gru", false}, LayerCase{"gru", true}),
-                         [](const auto& info) {
-                           return info.param.name + (info.param.packed ? "_packed" : "_full");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Layers, RNNVsTorch,
+    ::testing::Values(LayerCase{"rnn_tanh", false}, LayerCase{"rnn_tanh", true}, LayerCase{"rnn_relu", false},
+                      LayerCase{"rnn_relu", true}, LayerCase{"lstm", false}, LayerCase{"lstm", true},
+                      LayerCase{"gru", false}, LayerCase{"gru", true}, LayerCase{"rnn_tanh", true, true},
+                      LayerCase{"lstm", true, true}, LayerCase{"gru", true, true}),
+    [](const auto& info) {
+      return info.param.name + (info.param.f64 ? "64" : "") + (info.param.packed ? "_packed" : "_full");
+    });
 
 class CellVsTorch : public ::testing::TestWithParam<std::string> {};
 
@@ -132,6 +139,8 @@ TEST_P(CellVsTorch, OutputsAndGradientsMatch) {
   const std::string p = "cell_" + GetParam();
   const Tensor x = leaf(f[p + ".x"]), h = leaf(f[p + ".h0"]);
   worst_abs = worst_rel = 0;
+  atol = kAtol;
+  rtol = kRtol;
   Tensor h1, c, loss;
   std::unique_ptr<nn::Module> cell;
   if (GetParam() == "lstm") {
@@ -191,6 +200,27 @@ std::vector<test::OpCase> step_cases() {
 
 TEST(RNNGradCheck, StepFunctions) {
   for (const test::OpCase& c : step_cases()) {
+    const auto r = test::check_gradients(c);
+    EXPECT_TRUE(r.ok) << c.name << ": " << r.report;
+  }
+}
+
+// Whole layers in f64 (bidirectional, padded batch with lengths {4, 2}): gradients of the input and the
+// initial states against finite differences, through every step, mask and direction.
+TEST(RNNGradCheck, BidirectionalPaddedLayers) {
+  Generator gen(3);
+  const nn::RNNOptions o{.num_layers = 2, .bidirectional = true, .dtype = DType::F64};
+  nn::GRU gru(3, 2, o, gen);
+  nn::LSTM lstm(3, 2, o, gen);
+  test::OpCase g{"gru_layer", {{4, 2, 3}, {4, 2, 2}}, [&](std::span<const Tensor> x) {
+                   const nn::RNNOutput r = gru.forward(x[0], x[1], {}, {4, 2});
+                   return cat({flatten(r.output), flatten(r.h_n)}, 0);
+                 }};
+  test::OpCase l{"lstm_layer", {{4, 2, 3}, {4, 2, 2}, {4, 2, 2}}, [&](std::span<const Tensor> x) {
+                   const nn::RNNOutput r = lstm.forward(x[0], x[1], x[2], {4, 2});
+                   return cat({flatten(r.output), flatten(r.h_n), flatten(r.c_n)}, 0);
+                 }};
+  for (const test::OpCase& c : {g, l}) {
     const auto r = test::check_gradients(c);
     EXPECT_TRUE(r.ok) << c.name << ": " << r.report;
   }

@@ -52,11 +52,11 @@ RNNBase::RNNBase(Kind k, int64_t in, int64_t hidden, const RNNOptions& opts, Gen
     for (int64_t d = 0; d < D; ++d) {
       Weights& w = weights_[l * D + d];
       const int64_t layer_in = l == 0 ? in : hidden * D;
-      w.w_ih = empty({G * hidden, layer_in});
-      w.w_hh = empty({G * hidden, hidden});
+      w.w_ih = empty({G * hidden, layer_in}, opts.dtype);
+      w.w_hh = empty({G * hidden, hidden}, opts.dtype);
       if (opts.bias) {
-        w.b_ih = empty({G * hidden});
-        w.b_hh = empty({G * hidden});
+        w.b_ih = empty({G * hidden}, opts.dtype);
+        w.b_hh = empty({G * hidden}, opts.dtype);
       }
       const std::string suffix = "_l" + std::to_string(l) + (d == 1 ? "_reverse" : "");
       register_parameter("weight_ih" + suffix, w.w_ih);

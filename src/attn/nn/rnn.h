@@ -23,6 +23,7 @@ struct RNNOptions {
   double dropout = 0.0;      // on each layer's output except the last, in training mode only
   bool bidirectional = false;
   RNNNonlinearity nonlinearity = RNNNonlinearity::Tanh;  // RNN only
+  DType dtype = DType::F32;                              // of the parameters (F64 for reference checks)
 };
 
 // output: (T, B, D·H) (or (B, T, D·H) with batch_first), the last layer's h_t of both directions, zero at
