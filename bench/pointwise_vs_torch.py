@@ -11,7 +11,11 @@ same machine load, and prints per case two estimates of each library's time and 
 kernel (into a preallocated gradient) against PyTorch's native backward op (torch._softmax_backward_data,
 aten.native_layer_norm_backward, aten.gelu_backward).
 
-  .venv/bin/python bench/pointwise_vs_torch.py --bench build/pointwise/bench/bench_pointwise --rounds 5
+  OMP_WAIT_POLICY=passive .venv/bin/python bench/pointwise_vs_torch.py \
+      --bench build/pointwise/bench/bench_pointwise --rounds 7
+
+On a shared machine set OMP_WAIT_POLICY=passive (libgomp reads it at start-up, for both libraries): with the
+default active wait, idle OpenMP workers spin and steal the time slices their partner thread needs.
 """
 import argparse
 import json
@@ -98,16 +102,19 @@ def main():
 
     print(f"torch {torch.__version__}, {a.rounds} rounds; ratio = attn time / PyTorch time (< 1: attn faster)")
     print(f"{'op':<20} {'shape':>10} {'thr':>3} | {'min wall us: attn':>17} {'torch':>8} {'ratio':>6} |"
-          f" {'cpu us: attn':>12} {'torch':>8} {'ratio':>6} | {'attn GB/s':>9}")
+          f" {'cpu us: attn':>12} {'torch':>8} {'ratio':>6} | {'attn GB/s wall':>14} {'cpu':>5}")
     for key in sorted(attn_t, key=lambda k: (k[0], k[3], k[1] * k[2])):
         op, R, C, threads = key
         wa, wt = min(t[0] for t in attn_t[key]), min(t[0] for t in torch_t[key])
         ca, ct = statistics.median(t[1] for t in attn_t[key]), statistics.median(t[1] for t in torch_t[key])
         passes = 4 if op.endswith("_backward") else 2
-        gbs = passes * R * C * 4 / wa / 1e9
-        cpu = f"{ca * 1e6:>12.1f} {ct * 1e6:>8.1f} {ca / ct:>6.2f}" if threads == 1 else f"{'':>12} {'':>8} {'':>6}"
+        nbytes = passes * R * C * 4
+        if threads == 1:
+            cpu, gbs_cpu = f"{ca * 1e6:>12.1f} {ct * 1e6:>8.1f} {ca / ct:>6.2f}", f"{nbytes / ca / 1e9:>5.1f}"
+        else:
+            cpu, gbs_cpu = f"{'':>12} {'':>8} {'':>6}", f"{'':>5}"
         print(f"{op:<20} {f'{R}x{C}':>10} {threads:>3} | {wa * 1e6:>17.1f} {wt * 1e6:>8.1f} {wa / wt:>6.2f} |"
-              f" {cpu} | {gbs:>9.1f}")
+              f" {cpu} | {nbytes / wa / 1e9:>14.1f} {gbs_cpu}")
 
 
 if __name__ == "__main__":
