@@ -136,11 +136,13 @@ void add_embed_command(CLI::App& app) {
       std::fprintf(stderr, "attn: wrote %s: (%lld, %lld) float32\n", args->out.c_str(),
                    static_cast<long long>(n), static_cast<long long>(C));
     } else if (!args->out.empty()) {
-      std::ofstream(args->out) << to_json(texts, all, C).dump() << "\n";
+      std::ofstream(args->out)
+          << to_json(texts, all, C).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       std::fprintf(stderr, "attn: wrote %s: %lld embeddings of %lld\n", args->out.c_str(),
                    static_cast<long long>(n), static_cast<long long>(C));
     } else if (args->json) {
-      std::puts(to_json(texts, all, C).dump().c_str());
+      std::puts(
+          to_json(texts, all, C).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
   });
 }
