@@ -52,8 +52,12 @@ struct TrainArgs {
   int64_t layers = 0;
   bool pre_ln = false;
   size_t min_freq = 2, max_vocab = 0, max_len = 100;
-  train::TrainOptions opt{
-      .epochs = 10, .max_tokens = 4000, .warmup = 2000, .clip_norm = 1.0, .checkpoint_every = 500};
+  train::TrainOptions opt{.epochs = 10,
+                          .max_tokens = 4000,
+                          .warmup = 2000,
+                          .clip_norm = 1.0,
+                          .checkpoint_every = 500,
+                          .log_every = 100};
   int threads = 0;
 };
 

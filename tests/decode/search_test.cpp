@@ -92,6 +92,40 @@ TEST(Search, StopsAtMaxLength) {
   for (const auto& h : r.hypotheses) EXPECT_LE(h.size(), 3u);
 }
 
+// A scripted model over {0 [PAD], 1 [BOS], 2 [EOS], 3 a, 4 b}: "a" is likely until three tokens are out,
+// then [EOS]; an early [EOS] costs 5 nats. The right answer is "a a a" for every beam size.
+class ScriptedDecoder : public decode::Decoder {
+ public:
+  decode::State initial_state(const Tensor& memory, const Tensor&) override {
+    decode::State s;
+    s.tensors["row"] = zeros({memory.size(0), 1});
+    return s;
+  }
+  Tensor step(const Tensor& last_ids, decode::State& state) override {
+    const int64_t N = last_ids.size(0), t = state.step++;
+    std::vector<float> lp;
+    for (int64_t n = 0; n < N; ++n) {
+      const bool end = t >= 3;
+      lp.insert(lp.end(), {-30.f, -30.f, end ? -0.01f : -5.f, end ? -6.f : -0.01f, -6.f});
+    }
+    return from_vector(lp, {N, 5});
+  }
+};
+
+TEST(Search, BeamSearchDoesNotStopAtAnUnlikelyEarlyEnding) {
+  ScriptedDecoder d;
+  const Tensor memory = zeros({2, 1, 1});
+  for (bool early : {true, false}) {
+    for (int64_t beam : {1, 2, 4}) {
+      decode::SearchOptions o{
+          .bos_id = 1, .eos_id = 2, .max_length = 10, .beam_size = beam, .early_stop = early};
+      const auto r = beam > 1 ? decode::beam_search(d, memory, Tensor(), o)
+                              : decode::greedy_search(d, memory, Tensor(), o);
+      for (const auto& h : r.hypotheses) EXPECT_EQ(h, (std::vector<int64_t>{3, 3, 3})) << "beam " << beam;
+    }
+  }
+}
+
 TEST(Search, IndexRowsGathersAnyDType) {
   const Tensor x = from_vector<int64_t>({1, 2, 3, 4, 5, 6}, {3, 2});
   EXPECT_EQ(to_vector<int64_t>(decode::index_rows(x, {2, 0, 2})), (std::vector<int64_t>{5, 6, 1, 2, 5, 6}));

@@ -112,6 +112,7 @@ DecodingResult beam_search(Decoder& decoder, const Tensor& memory, const Tensor&
       for (int64_t k = 0; k < K; ++k) source[b * K + k] = b * K;  // dead rows: anything valid
       if (done[b]) continue;
       int64_t kept = 0;
+      bool best_ended = false;
       const auto cands = top_candidates(logp, V, b, K, beam_score);
       for (size_t i = 0; i < cands.size() && kept < K; ++i) {
         const Candidate& c = cands[i];
@@ -121,6 +122,7 @@ DecodingResult beam_search(Decoder& decoder, const Tensor& memory, const Tensor&
           // endings cannot fill the finished list.
           if (static_cast<int64_t>(i) < K)
             finished[b].push_back({c.score / length_penalty(t + 1, o.length_penalty), prefix});
+          best_ended = best_ended || i == 0;
           continue;
         }
         const int64_t row = b * K + kept++;
@@ -130,16 +132,14 @@ DecodingResult beam_search(Decoder& decoder, const Tensor& memory, const Tensor&
         next_tokens[row] = prefix;
         next_tokens[row].push_back(c.token);
       }
-      auto& fin = finished[b];
-      if (static_cast<int64_t>(fin.size()) >= K) {
-        if (o.early_stop) {
-          done[b] = true;
-        } else {
-          double best_fin = kNegInf;
-          for (const auto& f : fin) best_fin = std::max(best_fin, f.score);
-          const double best_live = next_score[b * K] / length_penalty(t + 1, o.length_penalty);
-          done[b] = best_fin >= best_live;
-        }
+      if (o.early_stop) {
+        // CTranslate2's rule: stop when the best-scoring continuation is an ending. (Stopping as soon as K
+        // hypotheses have ended, HF's early_stopping=True, lets short, unlikely endings win.)
+        done[b] = best_ended;
+      } else if (static_cast<int64_t>(finished[b].size()) >= K) {
+        double best_fin = kNegInf;
+        for (const auto& f : finished[b]) best_fin = std::max(best_fin, f.score);
+        done[b] = best_fin >= next_score[b * K] / length_penalty(t + 1, o.length_penalty);
       }
       if (done[b]) std::fill(next_score.begin() + b * K, next_score.begin() + (b + 1) * K, kNegInf);
     }

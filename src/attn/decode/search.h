@@ -16,8 +16,9 @@ struct SearchOptions {
   // GNMT's length penalty (Wu et al. 2016, eq. 14), used by the paper with α = 0.6 (§6.1):
   //   score(Y) = log P(Y) / lp(Y),  lp(Y) = ((5 + |Y|) / 6)^α;   α = 0: plain log-probability.
   double length_penalty = 0.6;
-  // true: a sentence is done when beam_size hypotheses have ended. false: it goes on while an active beam
-  // could still beat the best finished one (HF's early_stopping=False heuristic) or until max_length.
+  // true: a sentence is done as soon as its best-scoring continuation is [EOS] (CTranslate2). false: it goes
+  // on until beam_size hypotheses have ended and no live beam can beat the best of them (HF's
+  // early_stopping=False heuristic), or until max_length.
   bool early_stop = true;
 };
 
