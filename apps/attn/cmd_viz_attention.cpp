@@ -94,8 +94,7 @@ struct PeArgs {
 void run_viz_pe(const PeArgs& a) {
   const auto v = to_vector<float>(nn::sinusoid_table(a.length, a.d_model));  // (length, d_model)
   viz::HeatmapOptions o;
-  o.title =
-      fmt::format("Sinusoidal positional encoding (d_model {}, positions 0–{})", a.d_model, a.length - 1);
+  o.title = fmt::format("sinusoids, d_model {}, {} positions", a.d_model, a.length);
   o.cell = 5, o.fixed_range = true, o.vmin = -1, o.vmax = 1;
   viz::heatmap(v.data(), a.length, a.d_model, o).save(a.output);
   std::printf("wrote %s: %lld positions × %lld dimensions, values in [-1, 1]\n", a.output.c_str(),
