@@ -50,6 +50,9 @@ TEST(Axes, NiceTicksAreRoundAndCoverTheRange) {
   EXPECT_GE(t.back(), 0.92);
   EXPECT_NEAR(t[1] - t[0], 0.2, 1e-12);
   EXPECT_FALSE(nice_ticks(5, 5).empty());  // a degenerate range still gets ticks
+  const auto u = nice_ticks(-1.9, 2.05);   // the last tick must reach past hi (was 2 < 2.05)
+  EXPECT_LE(u.front(), -1.9);
+  EXPECT_GE(u.back(), 2.05);
 }
 
 TEST(ScatterPlot, DrawsEveryPointWithItsLabel) {

@@ -19,9 +19,11 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
     if (step >= raw) break;
   }
   std::vector<double> ticks;
-  for (double t = std::floor(lo / step) * step; t <= hi + step * 0.5; t += step) {
+  const double first = std::floor(lo / step) * step;
+  for (int i = 0;; ++i) {  // from the tick at or below lo to the first tick at or above hi
+    const double t = first + i * step;
     ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
-    if (t >= hi) break;
+    if (t >= hi - step * 1e-9) break;
   }
   return ticks;
 }
@@ -30,7 +32,13 @@ Frame draw_axes(Svg& svg, double xmin, double xmax, double ymin, double ymax, co
                 const std::string& x_label, const std::string& y_label, double right_margin) {
   const auto xt = nice_ticks(xmin, xmax);
   const auto yt = nice_ticks(ymin, ymax);
-  Frame f{70,       title.empty() ? 20.0 : 45.0, svg.width() - 100, 0, xt.front(), xt.back(), yt.front(),
+  Frame f{70,
+          title.empty() ? 20.0 : 45.0,
+          svg.width() - 70 - right_margin,
+          0,
+          xt.front(),
+          xt.back(),
+          yt.front(),
           yt.back()};
   f.height = svg.height() - f.top - 60;
   svg.rect(0, 0, svg.width(), svg.height(), {.fill = "white"});
