@@ -119,7 +119,7 @@ CooccurrenceStats count_cooccurrences(const std::string& input, const Vocab& voc
   ATTN_CHECK(opt.window > 0, "glove: -window must be positive, got {}", opt.window);
   const size_t capacity = std::max<size_t>(1024, static_cast<size_t>(opt.memory_bytes) / sizeof(Entry));
   std::vector<Entry> buf;
-  buf.reserve(capacity);
+  buf.reserve(std::min<size_t>(capacity, size_t{1} << 20));  // grows on demand up to the budget
   std::vector<std::string> spills;
   CooccurrenceStats stats;
   auto flush = [&](bool final) {
