@@ -38,6 +38,16 @@ int& thread_count() {
   }();
   return n;
 }
+// Applies ATTN_NUM_THREADS to OpenMP and OpenBLAS when the program starts, before any BLAS call. A bad value
+// is not thrown here (that would terminate before main): the next get_num_threads() throws it as an Error.
+[[maybe_unused]] const bool kThreadsAtStartup = [] {
+  try {
+    thread_count();
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}();
 }  // namespace
 
 void set_num_threads(int n) {
