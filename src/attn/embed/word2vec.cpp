@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 #include "attn/core/error.h"
@@ -37,6 +39,8 @@ struct Shared {
   int64_t total_work = 0;  // epochs · train_words: the denominator of the lr schedule
   std::atomic<int64_t> words_done{0};
   std::atomic<int> running{0};
+  std::exception_ptr error;  // the first exception a worker thread threw (rethrown by train_word2vec)
+  std::mutex error_mutex;
 
   Shared(const Word2VecOptions& o, const std::string& in, const Vocab& v) : opt(o), input(in), vocab(v) {}
 
@@ -159,7 +163,7 @@ int64_t read_sentence(Shared& s, TokenReader& reader, std::vector<int32_t>& sen,
   }
 }
 
-void train_thread(Shared& s, int tid, int64_t begin, int64_t end) {
+void train_range(Shared& s, int tid, int64_t begin, int64_t end) {
   TokenReader reader(s.input, begin, end);
   Lcg rng{s.opt.seed + static_cast<uint64_t>(tid)};
   std::vector<int32_t> sen;
@@ -177,6 +181,16 @@ void train_thread(Shared& s, int tid, int64_t begin, int64_t end) {
         train_cbow(s, sen, alpha, neu1.data(), neu1e.data(), rng);
       }
     }
+  }
+}
+
+// A thread body must not throw (std::terminate): keep the first error for the caller.
+void train_thread(Shared& s, int tid, int64_t begin, int64_t end) {
+  try {
+    train_range(s, tid, begin, end);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(s.error_mutex);
+    if (!s.error) s.error = std::current_exception();
   }
   s.running.fetch_sub(1);
 }
@@ -244,6 +258,7 @@ Word2VecResult train_word2vec(const std::string& input, const Word2VecOptions& o
   }
   report(s, progress, threads);
   for (auto& w : workers) w.join();
+  if (s.error) std::rethrow_exception(s.error);
   const auto t2 = std::chrono::steady_clock::now();
 
   Word2VecResult result;
