@@ -227,7 +227,8 @@ TEST(SafetensorsRead, MisalignedDataIsCopiedNotAliased) {
 // them back with the file's metadata reproduces the file Python wrote, byte for byte (90 MB, 104 tensors).
 TEST(SafetensorsRead, RealCheckpointRewritesByteForByte) {
   const std::string path = std::string(ATTN_TEST_DATA) + "/../../models/all-MiniLM-L6-v2/model.safetensors";
-  if (!fs::exists(path)) GTEST_SKIP() << path << " not fetched (scripts/setup)";
+  ASSERT_TRUE(fs::exists(path)) << path
+                                << " is missing — run scripts/setup (scripts/fetch-models) to fetch it";
   const SafetensorsFile f = SafetensorsFile::open(path);
   std::map<std::string, Tensor> tensors;
   for (const auto& name : f.names()) tensors.emplace(name, f.tensor(name));

@@ -3,7 +3,6 @@
 // point in the offsets); a huge single line tokenizes in linear time.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <fstream>
 
 #include "attn/core/error.h"
@@ -120,15 +119,7 @@ TEST(Errors, InvalidUtf8BecomesOneReplacementCharacterPerBadSequence) {
   for (int b = 0x80; b < 0x100; ++b) EXPECT_NO_THROW(tok.encode(std::string(3, static_cast<char>(b)) + "ok"));
 }
 
-// Time to encode `line`, in seconds.
-double seconds_for(const Tokenizer& tok, const std::string& line) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const Encoding e = tok.encode(line);
-  EXPECT_GT(e.size(), 2u);
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-TEST(Errors, HugeSingleLineIsLinear) {
+TEST(Errors, HugeSingleLineEncodesWhole) {
   Tokenizer tok = Tokenizer::from_file(kMiniLm);
   tok.set_truncation(std::nullopt);
   tok.set_padding(std::nullopt);
@@ -136,8 +127,10 @@ TEST(Errors, HugeSingleLineIsLinear) {
   std::string small, big;
   while (small.size() < (1u << 20)) small += unit;
   for (int i = 0; i < 8; ++i) big += small;
-  const double ts = seconds_for(tok, small), tb = seconds_for(tok, big);
-  EXPECT_LT(tb, 16 * ts + 0.05) << "1 MiB: " << ts << " s, 8 MiB: " << tb << " s";
+  // No timing here (speed belongs in bench/; docs/text.md has the 10/30/100 MB figures): an 8 MiB line
+  // encodes without deep recursion into exactly 8× the 1 MiB line's tokens.
+  const Encoding es = tok.encode(small), eb = tok.encode(big);
+  EXPECT_EQ(eb.size() - 2, 8 * (es.size() - 2));
   // One 4 MiB "word" (no spaces): counted once, becomes a single [UNK].
   const Encoding w = tok.encode(std::string(4u << 20, 'x'));
   EXPECT_EQ(w.tokens, (std::vector<std::string>{"[CLS]", "[UNK]", "[SEP]"}));
