@@ -66,7 +66,64 @@ void check(const BertConfig& c, const nlohmann::json& j, const std::string& sour
              c.type_vocab_size);
 }
 
+// "id2label": {"0": "NEGATIVE", "1": "POSITIVE"} → {"NEGATIVE", "POSITIVE"}; the keys must be 0..n-1.
+std::vector<std::string> parse_id2label(const nlohmann::json& j, const std::string& source) {
+  if (!j.contains("id2label") || j["id2label"].is_null()) return {};
+  const auto& m = j["id2label"];
+  ATTN_CHECK_KIND(Format, m.is_object(), "{}: field \"id2label\" must be an object {{\"0\": \"label\", …}}",
+                  source);
+  std::vector<std::string> labels(m.size());
+  std::vector<bool> seen(m.size(), false);
+  for (const auto& [key, value] : m.items()) {
+    size_t id = 0, used = 0;
+    try {
+      id = std::stoul(key, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    ATTN_CHECK_KIND(Format, used == key.size() && id < labels.size() && !seen[id] && value.is_string(),
+                    "{}: id2label must map the ids 0..{} to label strings (bad entry \"{}\")", source,
+                    labels.size() - 1, key);
+    seen[id] = true;
+    labels[id] = value.get<std::string>();
+  }
+  return labels;
+}
+
 }  // namespace
+
+std::string BertConfig::to_json() const {
+  nlohmann::ordered_json j;
+  if (!architectures.empty()) j["architectures"] = architectures;
+  j["attention_probs_dropout_prob"] = attention_probs_dropout_prob;
+  j["classifier_dropout"] = nullptr;  // null: the classifier uses hidden_dropout_prob
+  if (classifier_dropout >= 0) j["classifier_dropout"] = classifier_dropout;
+  j["hidden_act"] = std::string(hidden_act_name(hidden_act));
+  j["hidden_dropout_prob"] = hidden_dropout_prob;
+  j["hidden_size"] = hidden_size;
+  if (!id2label.empty()) {
+    nlohmann::ordered_json ids = nlohmann::ordered_json::object(), labels = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < id2label.size(); ++i) {
+      ids[std::to_string(i)] = id2label[i];
+      labels[id2label[i]] = i;
+    }
+    j["id2label"] = ids;
+    j["label2id"] = labels;
+  }
+  j["initializer_range"] = initializer_range;
+  j["intermediate_size"] = intermediate_size;
+  j["layer_norm_eps"] = layer_norm_eps;
+  j["max_position_embeddings"] = max_position_embeddings;
+  j["model_type"] = model_type;
+  j["num_attention_heads"] = num_attention_heads;
+  j["num_hidden_layers"] = num_hidden_layers;
+  j["pad_token_id"] = pad_token_id;
+  j["position_embedding_type"] = "absolute";
+  j["torch_dtype"] = "float32";
+  j["type_vocab_size"] = type_vocab_size;
+  j["vocab_size"] = vocab_size;
+  return j.dump(2) + "\n";
+}
 
 BertConfig BertConfig::from_json(std::string_view text, const std::string& source) {
   nlohmann::json j;
@@ -94,6 +151,8 @@ BertConfig BertConfig::from_json(std::string_view text, const std::string& sourc
   std::string act = "gelu";
   get(j, "hidden_act", act, source);
   c.hidden_act = parse_act(act, source);
+  get(j, "classifier_dropout", c.classifier_dropout, source);
+  c.id2label = parse_id2label(j, source);
   check(c, j, source);
   return c;
 }

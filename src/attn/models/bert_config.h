@@ -34,6 +34,10 @@ struct BertConfig {
   int64_t pad_token_id = 0;
   std::string model_type = "bert";
   std::vector<std::string> architectures;  // e.g. {"BertModel"}; informational, checked by from_json
+  // Classification heads (config.json "id2label" {"0": "negative", …}; label2id is its inverse and is
+  // derived): the label names, index = class id. Empty for models without a classifier.
+  std::vector<std::string> id2label;
+  double classifier_dropout = -1.0;  // config.json "classifier_dropout"; < 0 (null) = hidden_dropout_prob
 
   int64_t head_size() const { return hidden_size / num_attention_heads; }  // D
 
@@ -44,6 +48,10 @@ struct BertConfig {
   // (hidden_size % num_attention_heads).
   static BertConfig from_json(std::string_view json, const std::string& source = "<config.json>");
   static BertConfig from_file(const std::string& path);
+
+  // config.json text as HF's save_pretrained writes it (every field above, id2label/label2id when set,
+  // "position_embedding_type": "absolute", "torch_dtype": "float32"); from_json(to_json()) == *this.
+  std::string to_json() const;
 };
 
 std::string_view hidden_act_name(HiddenAct act);
