@@ -54,7 +54,7 @@ struct LayerNormBackward : autograd::Node {
   std::vector<Tensor> backward(const Tensor& g) override {
     const Tensor gc = contiguous_of(g);
     const int64_t rows = mean.numel(), C = rows == 0 ? 0 : x.numel() / rows;
-    Tensor dx = needs_grad(0) ? zeros(x.shape(), x.dtype()) : Tensor();
+    Tensor dx = needs_grad(0) ? empty(x.shape(), x.dtype()) : Tensor();  // the kernel writes every element
     Tensor dw = needs_grad(1) ? zeros(param_shape, x.dtype()) : Tensor();
     Tensor db = needs_grad(2) ? zeros(param_shape, x.dtype()) : Tensor();
     dispatch_floating(x.dtype(), "layer_norm backward", [&]<typename T>() {

@@ -54,7 +54,7 @@ void layer_norm_backward_reference(T* dx, T* dw, T* db, const T* dout, const T* 
     for (int64_t c = 0; c < C; ++c) {
       const double norm = (xr[c] - mean[r]) * static_cast<double>(rstd[r]);
       const double dnorm = static_cast<double>(w ? w[c] : T(1)) * dr[c];
-      dx[r * C + c] += static_cast<T>((dnorm - dnorm_mean - norm * dnorm_norm_mean) * rstd[r]);
+      dx[r * C + c] = static_cast<T>((dnorm - dnorm_mean - norm * dnorm_norm_mean) * rstd[r]);
     }
   }
 }
@@ -107,42 +107,31 @@ void layer_norm_forward_fast(float* out, float* mean, float* rstd, const float* 
 namespace {
 constexpr int64_t kRowsPerChunk = 32;  // backward: dw/db partial sums are kept per chunk of rows
 
-// {mean_C(dout·w), mean_C(dout·w·norm)} of one row in one pass, 16 lanes each (the order of lane_sum).
+// {mean_C(dout·w), mean_C(dout·w·norm)} of one row: two lane_sums (16 lanes each, fixed order) over the
+// row, which is in L1 after the first. (One loop with two 16-float lane arrays made GCC keep them on the
+// stack: a store-to-load dependency through memory every iteration, 2× slower.)
 std::pair<float, float> backward_row_means(const float* dout, const float* x, const float* w, float m,
                                            float s, int64_t C) {
-  float la[16] = {}, ln[16] = {};
-  int64_t c = 0;
-  for (; c + 16 <= C; c += 16) {
-    for (int64_t j = 0; j < 16; ++j) {
-      const float dnorm = dout[c + j] * (w ? w[c + j] : 1.f);
-      la[j] += dnorm;
-      ln[j] += dnorm * (x[c + j] - m) * s;
-    }
-  }
-  for (int64_t h = 8; h > 0; h /= 2) {
-    for (int64_t j = 0; j < h; ++j) {
-      la[j] += la[j + h];
-      ln[j] += ln[j + h];
-    }
-  }
-  for (; c < C; ++c) {
-    const float dnorm = dout[c] * (w ? w[c] : 1.f);
-    la[0] += dnorm;
-    ln[0] += dnorm * (x[c] - m) * s;
-  }
-  return {la[0] / static_cast<float>(C), ln[0] / static_cast<float>(C)};
+  const float a = w ? lane_sum(C, [&](int64_t c) { return dout[c] * w[c]; })
+                    : lane_sum(C, [&](int64_t c) { return dout[c]; });
+  const float an = w ? lane_sum(C, [&](int64_t c) { return dout[c] * w[c] * ((x[c] - m) * s); })
+                     : lane_sum(C, [&](int64_t c) { return dout[c] * ((x[c] - m) * s); });
+  return {a / static_cast<float>(C), an / static_cast<float>(C)};
 }
 
-// One row of backward: dx += rstd·(dout·w − mean(dout·w) − norm·mean(dout·w·norm)), and the row's dw, db
-// terms added into the chunk's partial sums pw, pb (either may be nullptr).
-void backward_row(float* dx, float* pw, float* pb, const float* dout, const float* x, const float* w, float m,
-                  float s, int64_t C) {
+// One row of backward: dx = rstd·(dout·w − mean(dout·w) − norm·mean(dout·w·norm)) (written, not added:
+// no read of dx), and the row's dw, db terms added into the chunk's partial sums pw, pb (either may be
+// nullptr). Without FMA contraction: dout·w must round exactly as in backward_row_means, or a row whose
+// terms cancel exactly (C = 1, or a constant row) keeps a rounding residual that rstd then magnifies.
+__attribute__((optimize("fp-contract=off"))) void backward_row(float* dx, float* pw, float* pb,
+                                                               const float* dout, const float* x,
+                                                               const float* w, float m, float s, int64_t C) {
   const auto [a, an] = backward_row_means(dout, x, w, m, s, C);
   if (dx && pw && pb && w) {  // the usual case (affine, all gradients): one fused pass
 #pragma omp simd
     for (int64_t c = 0; c < C; ++c) {
       const float norm = (x[c] - m) * s;
-      dx[c] += (dout[c] * w[c] - a - norm * an) * s;
+      dx[c] = (dout[c] * w[c] - a - norm * an) * s;
       pw[c] += dout[c] * norm;
       pb[c] += dout[c];
     }
@@ -150,7 +139,7 @@ void backward_row(float* dx, float* pw, float* pb, const float* dout, const floa
   }
   if (dx) {
 #pragma omp simd
-    for (int64_t c = 0; c < C; ++c) dx[c] += (dout[c] * (w ? w[c] : 1.f) - a - (x[c] - m) * s * an) * s;
+    for (int64_t c = 0; c < C; ++c) dx[c] = (dout[c] * (w ? w[c] : 1.f) - a - (x[c] - m) * s * an) * s;
   }
   if (pw) {
 #pragma omp simd
@@ -169,15 +158,19 @@ void backward_row(float* dx, float* pw, float* pb, const float* dout, const floa
 void layer_norm_backward_fast(float* dx, float* dw, float* db, const float* dout, const float* x,
                               const float* w, const float* mean, const float* rstd, int64_t rows, int64_t C) {
   const int64_t chunks = (rows + kRowsPerChunk - 1) / kRowsPerChunk;
-  std::vector<float> pw(dw ? static_cast<size_t>(chunks * C) : 0),
-      pb(db ? static_cast<size_t>(chunks * C) : 0);
+  // The partial sums live in the calling thread's scratch, kept between calls (a fresh multi-MB vector per
+  // call costs page faults) and zeroed here. The workers reach it through the plain pointers pw, pb (a
+  // thread_local named inside the parallel region would be each worker's own, empty one).
+  thread_local std::vector<float> scratch;
+  scratch.assign(static_cast<size_t>(chunks * C) * ((dw ? 1 : 0) + (db ? 1 : 0)), 0.f);
+  float* pw = dw ? scratch.data() : nullptr;
+  float* pb = db ? scratch.data() + (dw ? chunks * C : 0) : nullptr;
   parallel_for(chunks, std::max<int64_t>(1, kGrainElements / std::max<int64_t>(kRowsPerChunk * C, 1)),
                [&](int64_t k0, int64_t k1) {
                  for (int64_t k = k0; k < k1; ++k) {
                    for (int64_t r = k * kRowsPerChunk; r < std::min(rows, (k + 1) * kRowsPerChunk); ++r) {
-                     backward_row(dx ? dx + r * C : nullptr, dw ? pw.data() + k * C : nullptr,
-                                  db ? pb.data() + k * C : nullptr, dout + r * C, x + r * C, w, mean[r],
-                                  rstd[r], C);
+                     backward_row(dx ? dx + r * C : nullptr, pw ? pw + k * C : nullptr,
+                                  pb ? pb + k * C : nullptr, dout + r * C, x + r * C, w, mean[r], rstd[r], C);
                    }
                  }
                });

@@ -3,8 +3,9 @@
 //
 //   mean = Σ x / C,  var = Σ (x − mean)² / C (biased, as torch),  rstd = 1/√(var + eps)
 //   out  = (x − mean) · rstd · w + b          (w, b optional: nullptr means w = 1, b = 0)
-// Forward saves mean and rstd per row for backward. Backward accumulates (+=) into dx, dw, db, any of which
-// may be nullptr when that gradient is not needed.
+// Forward saves mean and rstd per row for backward. Backward WRITES dx (=, so the caller need not zero it and
+// the kernel never reads it) and accumulates (+=) into dw, db; any of the three may be nullptr when that
+// gradient is not needed.
 //
 // *_reference: plain loops, float and double, sums in double. *_fast: float, OpenMP over rows; forward takes
 // two passes over each row (mean, then variance: as accurate as Welford); backward one pass over the rows
@@ -23,7 +24,7 @@ void layer_norm_forward_reference(T* out, T* mean, T* rstd, const T* x, const T*
                                   int64_t C, double eps);
 // Inverts out = norm·w + b with norm = (x − mean)·rstd:
 //   db += Σ_rows dout,  dw += Σ_rows dout·norm,
-//   dx += rstd · (dout·w − mean_C(dout·w) − norm · mean_C(dout·w·norm))
+//   dx  = rstd · (dout·w − mean_C(dout·w) − norm · mean_C(dout·w·norm))
 // dx: (rows, C) or nullptr  dw, db: (C) or nullptr  dout, x: (rows, C)  w: (C) or nullptr  mean, rstd: (rows)
 template <typename T>
 void layer_norm_backward_reference(T* dx, T* dw, T* db, const T* dout, const T* x, const T* w, const T* mean,
