@@ -23,15 +23,16 @@ std::string ProgressBar::format_eta(double s) {
   return fmt::format("{}s", t);
 }
 
-void ProgressBar::update(int64_t step, double loss, int64_t tokens, double lr) {
+void ProgressBar::update(int64_t step, double loss, int64_t tokens, double lr, const std::string& metrics) {
   if (first_step_ < 0) first_step_ = step - 1;
   tokens_ += tokens;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double done = static_cast<double>(step - first_step_);
   const double eta = total_ > 0 && done > 0 ? elapsed / done * static_cast<double>(total_ - step) : NAN;
   const std::string line =
-      fmt::format("step {}{} | loss {:.4f} | ppl {:.2f} | {:.0f} tok/s | lr {:.3e} | ETA {}", step,
-                  total_ > 0 ? fmt::format("/{}", total_) : "", loss, std::exp(std::min(loss, 50.0)),
+      fmt::format("step {}{} | loss {:.4f} | {} | {:.0f} tok/s | lr {:.3e} | ETA {}", step,
+                  total_ > 0 ? fmt::format("/{}", total_) : "", loss,
+                  metrics.empty() ? fmt::format("ppl {:.2f}", std::exp(std::min(loss, 50.0))) : metrics,
                   elapsed > 0 ? static_cast<double>(tokens_) / elapsed : 0.0, lr, format_eta(eta));
   if (tty_) {
     fmt::print(out_, "\r{:<100}", line);

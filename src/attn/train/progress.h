@@ -12,8 +12,9 @@ namespace attn::train {
 class ProgressBar {
  public:
   ProgressBar(int64_t total_steps, int64_t every = 10, std::FILE* out = stderr);
-  // loss: mean token loss of the last step; tokens: target tokens processed in it.
-  void update(int64_t step, double loss, int64_t tokens, double lr);
+  // loss: mean token loss of the last step; tokens: target tokens processed in it. `metrics` (e.g.
+  // "mlm acc 0.412 | nsp acc 0.770"), when given, is shown instead of the perplexity.
+  void update(int64_t step, double loss, int64_t tokens, double lr, const std::string& metrics = {});
   void message(const std::string& line);  // a full line (e.g. validation results), not overwritten
   void finish();
   static std::string format_eta(double seconds);  // "1h02m", "3m05s", "12s"
