@@ -1,9 +1,12 @@
 // attn train transformer — train an encoder–decoder Transformer on parallel text files (one sentence per
-// line), with word-level vocabularies built from the training side (text::Vocab, lowercased, punctuation
-// split). Everything goes to --out: src_vocab.txt, tgt_vocab.txt, config.json, model.safetensors,
-// checkpoint/, loss.svg. `attn translate --model DIR` reads it back.
+// line). The text side (mt_text.h) is either word-level vocabularies built from the training side
+// (text::Vocab, lowercased, punctuation split: src_vocab.txt, tgt_vocab.txt), or subword tokenizers, cased
+// and detokenising: one byte-level BPE learned from both sides (--joint-vocab N) or given tokenizer.json
+// files (--tokenizer-src/--tokenizer-tgt), saved as src_tokenizer.json, tgt_tokenizer.json. Everything
+// goes to --out with config.json, model.safetensors, checkpoint/, loss.svg; `attn translate --model DIR`
+// reads it back.
 //   attn train transformer --train-src train.de --train-tgt train.en --valid-src val.de --valid-tgt val.en \
-//        --out runs/de-en --d-model 256 --layers 3 --epochs 10 --max-tokens 4000
+//        --out runs/de-en --joint-vocab 8000 --d-model 256 --layers 3 --epochs 10 --max-tokens 4000
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,6 +16,7 @@
 #include "attn/text/vocab.h"
 #include "attn/train/trainer.h"
 #include "commands.h"
+#include "mt_text.h"
 
 namespace attn::cli {
 
@@ -43,6 +47,8 @@ namespace {
 
 struct TrainArgs {
   std::string train_src, train_tgt, valid_src, valid_tgt, out, config;
+  std::string tokenizer_src, tokenizer_tgt;  // subword tokenizer.json files
+  size_t joint_vocab = 0;                    // > 0: learn one byte-level BPE of this size on both sides
   models::TransformerConfig model{.d_model = 256,
                                   .nhead = 4,
                                   .num_encoder_layers = 3,
@@ -61,16 +67,43 @@ struct TrainArgs {
   int threads = 0;
 };
 
-std::vector<train::Example> pairs(const text::Vocab& sv, const text::Vocab& tv, const std::string& src,
+std::vector<train::Example> pairs(const MtText& sv, const MtText& tv, const std::string& src,
                                   const std::string& tgt, size_t max_len) {
   const auto s = read_lines(src), t = read_lines(tgt);
   ATTN_CHECK(s.size() == t.size(), "train: {} has {} lines but {} has {}", src, s.size(), tgt, t.size());
   std::vector<train::Example> out;
   for (size_t i = 0; i < s.size(); ++i) {
-    train::Example e{encode_line(sv, s[i], max_len), encode_line(tv, t[i], max_len)};
+    train::Example e{sv.encode(s[i], max_len), tv.encode(t[i], max_len)};
     if (!e.src.empty() && !e.tgt.empty()) out.push_back(std::move(e));
   }
   return out;
+}
+
+// The source and target text sides: loaded back on --resume, else learned or read, and saved to --out.
+std::pair<MtText, MtText> text_sides(const TrainArgs& a) {
+  ATTN_CHECK(a.tokenizer_src.empty() == a.tokenizer_tgt.empty(),
+             "train: give both --tokenizer-src and --tokenizer-tgt, or neither");
+  ATTN_CHECK(a.joint_vocab == 0 || a.tokenizer_src.empty(),
+             "train: --joint-vocab learns the tokenizer; it cannot be combined with --tokenizer-src/-tgt");
+  if (a.opt.resume) return {MtText::load(a.out, "src"), MtText::load(a.out, "tgt")};
+  auto from_file = [](const std::string& path) {
+    return MtText::subwords(std::make_shared<text::Tokenizer>(text::Tokenizer::from_file(path)), path);
+  };
+  std::pair<MtText, MtText> sides;
+  if (a.joint_vocab > 0) {
+    auto lines = read_lines(a.train_src);
+    for (auto& l : read_lines(a.train_tgt)) lines.push_back(std::move(l));
+    sides.first = sides.second = MtText::train_bpe(lines, a.joint_vocab);
+  } else if (!a.tokenizer_src.empty()) {
+    sides = {from_file(a.tokenizer_src), from_file(a.tokenizer_tgt)};
+  } else {
+    const text::VocabOptions vo{.min_freq = a.min_freq, .max_size = a.max_vocab};
+    sides = {MtText::words(text::Vocab::build(read_lines(a.train_src), vo)),
+             MtText::words(text::Vocab::build(read_lines(a.train_tgt), vo))};
+  }
+  sides.first.save(a.out, "src");
+  sides.second.save(a.out, "tgt");
+  return sides;
 }
 
 void run_train(TrainArgs a) {
@@ -83,19 +116,17 @@ void run_train(TrainArgs a) {
   }
   if (a.layers > 0) a.model.num_encoder_layers = a.model.num_decoder_layers = a.layers;
   if (a.pre_ln) a.model.norm_first = true;
-  text::Vocab sv, tv;
-  if (a.opt.resume) {
-    sv = text::Vocab::load(a.out + "/src_vocab.txt");
-    tv = text::Vocab::load(a.out + "/tgt_vocab.txt");
-  } else {
-    sv = text::Vocab::build(read_lines(a.train_src), {.min_freq = a.min_freq, .max_size = a.max_vocab});
-    tv = text::Vocab::build(read_lines(a.train_tgt), {.min_freq = a.min_freq, .max_size = a.max_vocab});
-    sv.save(a.out + "/src_vocab.txt");
-    tv.save(a.out + "/tgt_vocab.txt");
-  }
+  const auto [sv, tv] = text_sides(a);
   a.model.src_vocab_size = static_cast<int64_t>(sv.size());
   a.model.tgt_vocab_size = static_cast<int64_t>(tv.size());
-  a.model.pad_id = tv.pad_id(), a.model.bos_id = tv.id("[BOS]"), a.model.eos_id = tv.id("[EOS]");
+  a.model.pad_id = tv.special_id("[PAD]"), a.model.bos_id = tv.special_id("[BOS]");
+  a.model.eos_id = tv.special_id("[EOS]");
+  ATTN_CHECK(sv.special_id("[PAD]") == a.model.pad_id,
+             "train: the source and target vocabularies must give [PAD] the same id ({} vs {})",
+             sv.special_id("[PAD]"), a.model.pad_id);
+  ATTN_CHECK(!a.model.share_embeddings || sv.size() == tv.size(),
+             "train: --share-embeddings needs one vocabulary (source {} tokens, target {})", sv.size(),
+             tv.size());
   const auto train_set = pairs(sv, tv, a.train_src, a.train_tgt, a.max_len);
   std::vector<train::Example> valid_set;
   if (!a.valid_src.empty()) valid_set = pairs(sv, tv, a.valid_src, a.valid_tgt, a.max_len);
@@ -113,8 +144,8 @@ void run_train(TrainArgs a) {
               r.step_losses.back());
   if (!r.valid_losses.empty())
     std::printf("; valid loss %.4f (ppl %.2f)", r.valid_losses.back(), std::exp(r.valid_losses.back()));
-  std::printf("\nwrote %s/{model.safetensors,config.json,src_vocab.txt,tgt_vocab.txt,loss.svg,checkpoint/}\n",
-              a.out.c_str());
+  std::printf("\nwrote %s/{model.safetensors,config.json,%s,loss.svg,checkpoint/}\n", a.out.c_str(),
+              sv.is_subword() ? "src_tokenizer.json,tgt_tokenizer.json" : "src_vocab.txt,tgt_vocab.txt");
 }
 
 }  // namespace
@@ -136,7 +167,13 @@ void add_train_transformer_command(CLI::App& app) {
   cmd->add_option("--dropout", args->model.dropout, "dropout")->capture_default_str();
   cmd->add_flag("--pre-ln", args->pre_ln, "pre-LN layers (norm_first)");
   cmd->add_flag("--tie-output", args->model.tie_output, "tie the generator to the target embedding");
-  cmd->add_option("--min-freq", args->min_freq, "vocabulary: minimum word count")->capture_default_str();
+  cmd->add_flag("--share-embeddings", args->model.share_embeddings,
+                "one embedding table for source and target (needs --joint-vocab)");
+  cmd->add_option("--joint-vocab", args->joint_vocab,
+                  "learn one cased byte-level BPE of N tokens on both sides (detokenised output)");
+  cmd->add_option("--tokenizer-src", args->tokenizer_src, "source tokenizer.json (with [PAD] [BOS] [EOS])");
+  cmd->add_option("--tokenizer-tgt", args->tokenizer_tgt, "target tokenizer.json (with [PAD] [BOS] [EOS])");
+  cmd->add_option("--min-freq", args->min_freq, "word vocabulary: minimum word count")->capture_default_str();
   cmd->add_option("--max-vocab", args->max_vocab, "vocabulary: maximum size (0 = all)")
       ->capture_default_str();
   cmd->add_option("--max-len", args->max_len, "truncate sentences to this many tokens")

@@ -1,5 +1,6 @@
 // attn translate — translate sentences with a model trained by `attn train transformer` (greedy or beam
-// search with the KV cache). Sentences come from the arguments, or from stdin one per line.
+// search with the KV cache). Sentences come from the arguments, or from stdin one per line. The model's text
+// side (word vocabularies or subword tokenizers, mt_text.h) is read from the model directory.
 //   attn translate --model runs/de-en --beam 4 "Ein Mann fährt Fahrrad."
 #include <cstdio>
 #include <iostream>
@@ -7,13 +8,11 @@
 #include "attn/core/error.h"
 #include "attn/decode/transformer_decoder.h"
 #include "attn/tensor/creation.h"
-#include "attn/text/vocab.h"
 #include "attn/train/trainer.h"
 #include "commands.h"
+#include "mt_text.h"
 
 namespace attn::cli {
-
-std::vector<int64_t> encode_line(const text::Vocab& v, const std::string& line, size_t max_len);
 
 namespace {
 
@@ -25,13 +24,13 @@ struct TranslateArgs {
   bool no_cache = false;
 };
 
-void translate_batch(models::Transformer& m, const text::Vocab& sv, const text::Vocab& tv,
+void translate_batch(models::Transformer& m, const MtText& sv, const MtText& tv,
                      const std::vector<std::string>& lines, const TranslateArgs& a) {
   std::vector<std::vector<int64_t>> ids;
   size_t S = 1;
   for (const auto& l : lines) {
-    ids.push_back(encode_line(sv, l, static_cast<size_t>(m.config.max_len)));
-    if (ids.back().empty()) ids.back().push_back(sv.unk_id());
+    ids.push_back(sv.encode(l, static_cast<size_t>(m.config.max_len)));
+    if (ids.back().empty()) ids.back().push_back(sv.special_id("[UNK]"));
     S = std::max(S, ids.back().size());
   }
   std::vector<int64_t> flat(ids.size() * S, m.config.pad_id);
@@ -43,17 +42,13 @@ void translate_batch(models::Transformer& m, const text::Vocab& sv, const text::
                           .beam_size = a.beam,
                           .length_penalty = a.length_penalty};
   const auto r = decode::translate(m, src, o, !a.no_cache);
-  for (const auto& h : r.hypotheses) {
-    std::vector<int32_t> out(h.begin(), h.end());
-    std::printf("%s\n", tv.decode(out).c_str());
-  }
+  for (const auto& h : r.hypotheses) std::printf("%s\n", tv.decode(h).c_str());
   std::fflush(stdout);
 }
 
 void run_translate(const TranslateArgs& a) {
   auto model = train::load_model(a.model);
-  const auto sv = text::Vocab::load(a.model + "/src_vocab.txt"),
-             tv = text::Vocab::load(a.model + "/tgt_vocab.txt");
+  const MtText sv = MtText::load(a.model, "src"), tv = MtText::load(a.model, "tgt");
   std::vector<std::string> pending;
   auto flush = [&] {
     if (!pending.empty()) translate_batch(*model, sv, tv, pending, a);

@@ -16,10 +16,9 @@
 #include "attn/train/trainer.h"
 #include "attn/viz/heatmap.h"
 #include "commands.h"
+#include "mt_text.h"
 
 namespace attn::cli {
-
-std::vector<int64_t> encode_line(const text::Vocab& v, const std::string& line, size_t max_len);
 
 namespace {
 
@@ -51,9 +50,8 @@ void heads_html(std::ofstream& out, const std::string& title, const std::vector<
 
 void run_viz_attention(const AttentionArgs& a) {
   auto model = train::load_model(a.model);
-  const auto sv = text::Vocab::load(a.model + "/src_vocab.txt"),
-             tv = text::Vocab::load(a.model + "/tgt_vocab.txt");
-  auto ids = encode_line(sv, a.sentence, static_cast<size_t>(model->config.max_len));
+  const MtText sv = MtText::load(a.model, "src"), tv = MtText::load(a.model, "tgt");
+  auto ids = sv.encode(a.sentence, static_cast<size_t>(model->config.max_len));
   ATTN_CHECK(!ids.empty(), "viz attention: the sentence has no tokens");
   const Tensor src = from_vector(ids, {1, static_cast<int64_t>(ids.size())});
   const auto r = decode::translate(*model, src,
@@ -69,9 +67,9 @@ void run_viz_attention(const AttentionArgs& a) {
     model->forward(src, from_vector(tgt, {1, static_cast<int64_t>(tgt.size())}), &maps);
   }
   std::vector<std::string> src_tokens, tgt_tokens;
-  for (int64_t id : ids) src_tokens.push_back(sv.token(static_cast<int32_t>(id)));
-  for (int64_t id : tgt) tgt_tokens.push_back(tv.token(static_cast<int32_t>(id)));
-  std::vector<int32_t> out_ids(r.hypotheses[0].begin(), r.hypotheses[0].end());
+  for (int64_t id : ids) src_tokens.push_back(sv.token(id));
+  for (int64_t id : tgt) tgt_tokens.push_back(tv.token(id));
+  const std::vector<int64_t>& out_ids = r.hypotheses[0];
   std::ofstream out(a.output);
   ATTN_CHECK(out.good(), "viz attention: cannot write {}", a.output);
   out << "<!doctype html><meta charset=utf-8><title>attention</title><style>body{font-family:sans-serif}"

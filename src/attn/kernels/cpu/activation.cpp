@@ -33,7 +33,12 @@ void relu_forward(T* y, const T* x, int64_t n) {
 }
 template <typename T>
 void relu_backward(T* dx, const T* dy, const T* y, int64_t n) {
-  simd_for(n, [&](int64_t i) { dx[i] += y[i] <= T(0) ? T(0) : dy[i]; });
+  // By value, and dy read unconditionally: GCC vectorises this as a select. With [&] and a conditional load
+  // it stayed a scalar loop with a branch, 4 % of a Transformer training step (perf, bench_transformer).
+  simd_for(n, [=](int64_t i) {
+    const T g = dy[i];
+    dx[i] += y[i] <= T(0) ? T(0) : g;
+  });
 }
 
 template <typename T>
