@@ -29,5 +29,8 @@ void add_viz_attention_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
 void add_similarity_command(CLI::App& app);
 void add_search_command(CLI::App& app);
+// BERT pretraining and masked-token prediction (cmd_pretrain.cpp, cmd_fill_mask.cpp).
+void add_pretrain_command(CLI::App& app);
+void add_fill_mask_command(CLI::App& app);
 
 }  // namespace attn::cli
