@@ -1,4 +1,4 @@
-// train::train — the loop of trainer.h: batches → loss → backward → clip → Adam → Noam → checkpoint.
+// train::train — the loop of trainer.h: batches → loss → backward → clip → Adam → schedule → checkpoint.
 #include "attn/train/trainer.h"
 
 #include <algorithm>
@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "attn/io/safetensors.h"
 #include "attn/ops.h"
@@ -20,6 +21,11 @@ namespace fs = std::filesystem;
 
 Seq2SeqBatch make_batch(const std::vector<Example>& data, const std::vector<size_t>& indices,
                         const models::TransformerConfig& c) {
+  return make_batch(data, indices, SpecialIds{c.pad_id, c.bos_id, c.eos_id});
+}
+
+Seq2SeqBatch make_batch(const std::vector<Example>& data, const std::vector<size_t>& indices,
+                        const SpecialIds& c) {
   const auto B = static_cast<int64_t>(indices.size());
   size_t S = 1, T = 1;
   for (size_t i : indices) S = std::max(S, data[i].src.size()), T = std::max(T, data[i].tgt.size() + 1);
@@ -39,41 +45,80 @@ Seq2SeqBatch make_batch(const std::vector<Example>& data, const std::vector<size
   return b;
 }
 
-double evaluate_loss(models::Transformer& model, const std::vector<Example>& data, size_t batch_size) {
-  const bool was_training = model.is_training();
-  model.eval();
+double evaluate_loss(Seq2SeqModel& model, const std::vector<Example>& data, size_t batch_size) {
+  nn::Module& m = model.module();
+  const bool was_training = m.is_training();
+  m.eval();
   NoGradGuard no_grad;
   double total = 0;
   int64_t tokens = 0;
   for (size_t start = 0; start < data.size(); start += batch_size) {
     std::vector<size_t> idx;
     for (size_t i = start; i < std::min(data.size(), start + batch_size); ++i) idx.push_back(i);
-    const auto b = make_batch(data, idx, model.config);
-    const Tensor logits = model.forward(b.src, b.tgt_in);  // (B, T, V)
-    const Tensor loss = cross_entropy(reshape(logits, {-1, logits.size(2)}), reshape(b.tgt_out, {-1}),
-                                      {.ignore_index = model.config.pad_id, .reduction = Reduction::Sum});
-    total += loss.item<double>();
+    const auto b = make_batch(data, idx, model.ids());
+    // The mean over the batch's non-[PAD] targets, back to a sum.
+    total += model.loss(b, 0.0).item<double>() * static_cast<double>(b.target_tokens);
     tokens += b.target_tokens;
   }
-  model.train(was_training);
+  m.train(was_training);
   return tokens > 0 ? total / static_cast<double>(tokens) : NAN;
 }
 
-void save_model(const models::Transformer& model, const std::string& dir) {
+double evaluate_loss(models::Transformer& model, const std::vector<Example>& data, size_t batch_size) {
+  TransformerModel m(model);
+  return evaluate_loss(m, data, batch_size);
+}
+
+namespace {
+
+void save_weights(const nn::Module& module, const nlohmann::json& config, const std::string& dir) {
   fs::create_directories(dir);
-  io::save_safetensors(dir + "/model.safetensors", model.state_dict(), {{"format", "pt"}});
-  nlohmann::json j;
-  model.config.to_json(j);
+  io::save_safetensors(dir + "/model.safetensors", module.state_dict(), {{"format", "pt"}});
   const std::string tmp = dir + "/config.json.tmp";
-  std::ofstream(tmp) << j.dump(2) << "\n";
+  std::ofstream(tmp) << config.dump(2) << "\n";
   fs::rename(tmp, dir + "/config.json");
 }
 
-std::unique_ptr<models::Transformer> load_model(const std::string& dir) {
+nlohmann::json read_config(const std::string& dir) {
   std::ifstream in(dir + "/config.json");
   ATTN_CHECK(in.good(), "load_model: cannot read {}/config.json", dir);
-  const auto config = models::TransformerConfig::from_json(nlohmann::json::parse(in));
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw_error(ErrorKind::Format, "load_model: {}/config.json is not valid JSON: {}", dir, e.what());
+  }
+}
+
+}  // namespace
+
+void save_model(Seq2SeqModel& model, const std::string& dir) {
+  nlohmann::json j;
+  model.config_json(j);
+  save_weights(model.module(), j, dir);
+}
+
+void save_model(const models::Transformer& model, const std::string& dir) {
+  nlohmann::json j;
+  model.config.to_json(j);
+  save_weights(model, j, dir);
+}
+
+std::string model_type(const std::string& dir) {
+  const auto j = read_config(dir);
+  return j.contains("model_type") ? j.at("model_type").get<std::string>() : "transformer";
+}
+
+std::unique_ptr<models::Transformer> load_model(const std::string& dir) {
+  const auto config = models::TransformerConfig::from_json(read_config(dir));
   auto model = std::make_unique<models::Transformer>(config);
+  model->load_state_dict(io::load_safetensors(dir + "/model.safetensors"));
+  model->eval();
+  return model;
+}
+
+std::unique_ptr<models::Seq2Seq> load_seq2seq(const std::string& dir) {
+  const auto config = models::Seq2SeqConfig::from_json(read_config(dir));
+  auto model = std::make_unique<models::Seq2Seq>(config);
   model->load_state_dict(io::load_safetensors(dir + "/model.safetensors"));
   model->eval();
   return model;
@@ -88,7 +133,7 @@ struct Progress {
 
 // checkpoint/ = model.safetensors, optimizer.safetensors, config.json, trainer_state.json — written into
 // checkpoint.tmp/ and swapped in by two renames, so a crash leaves either the old or the new one whole.
-void save_checkpoint(const std::string& out, const models::Transformer& model, const optim::Optimizer& opt,
+void save_checkpoint(const std::string& out, Seq2SeqModel& model, const optim::Optimizer& opt,
                      const Progress& p) {
   const std::string tmp = out + "/checkpoint.tmp", dst = out + "/checkpoint", old = out + "/checkpoint.old";
   fs::remove_all(tmp);
@@ -106,10 +151,10 @@ void save_checkpoint(const std::string& out, const models::Transformer& model, c
   fs::remove_all(old);
 }
 
-Progress load_checkpoint(const std::string& out, models::Transformer& model, optim::Optimizer& opt) {
+Progress load_checkpoint(const std::string& out, Seq2SeqModel& model, optim::Optimizer& opt) {
   const std::string dir = out + "/checkpoint";
   ATTN_CHECK(fs::exists(dir + "/trainer_state.json"), "train: --resume but no checkpoint in {}", dir);
-  model.load_state_dict(io::load_safetensors(dir + "/model.safetensors"));
+  model.module().load_state_dict(io::load_safetensors(dir + "/model.safetensors"));
   opt.load_state_dict(io::load_safetensors(dir + "/optimizer.safetensors"));
   std::ifstream in(dir + "/trainer_state.json");
   const auto s = nlohmann::json::parse(in);
@@ -120,7 +165,8 @@ Progress load_checkpoint(const std::string& out, models::Transformer& model, opt
   return p;
 }
 
-void write_loss_curve(const std::string& path, const Progress& p, int64_t steps_per_epoch) {
+void write_loss_curve(const std::string& path, const std::string& name, const Progress& p,
+                      int64_t steps_per_epoch) {
   viz::Series tr{"train (label-smoothed)", {}, {}};
   for (size_t i = 0; i < p.step_losses.size(); ++i) {
     tr.x.push_back(static_cast<double>(i + 1));
@@ -133,14 +179,39 @@ void write_loss_curve(const std::string& path, const Progress& p, int64_t steps_
   }
   std::vector<viz::Series> series{tr};
   if (!va.x.empty()) series.push_back(va);
-  viz::line_plot(series,
-                 {.title = "Transformer training loss", .x_label = "step", .y_label = "loss per token"})
+  viz::line_plot(series, {.title = name + " training loss", .x_label = "step", .y_label = "loss per token"})
       .save(path);
 }
 
 }  // namespace
 
-TrainResult train(models::Transformer& model, const std::vector<Example>& train_data,
+namespace {
+
+// Adam and the lr: the Noam schedule steps after every optimizer step; Constant and Decay set it per epoch.
+struct Optimization {
+  Optimization(Seq2SeqModel& model, const TrainOptions& o)
+      : o_(o),
+        opt(model.module().parameters(),
+            // "We used the Adam optimizer with β₁ = 0.9, β₂ = 0.98 and ε = 10⁻⁹" (§5.3); else torch's
+            // defaults.
+            o.schedule == LrSchedule::Noam ? optim::AdamOptions{.lr = 1.0, .betas = {0.9, 0.98}, .eps = 1e-9}
+                                           : optim::AdamOptions{.lr = o.lr}) {}
+  void start_epoch(int64_t epoch) {
+    if (o_.schedule == LrSchedule::Noam) return;
+    const int64_t k = o_.schedule == LrSchedule::Decay ? std::max<int64_t>(0, epoch + 2 - o_.decay_from) : 0;
+    opt.set_lr(o_.lr * std::pow(o_.lr_decay, static_cast<double>(k)));
+  }
+  void after_step() {
+    if (noam) noam->step();
+  }
+  const TrainOptions& o_;
+  optim::Adam opt;
+  std::optional<optim::LRScheduler> noam;
+};
+
+}  // namespace
+
+TrainResult train(Seq2SeqModel& model, const std::vector<Example>& train_data,
                   const std::vector<Example>& valid_data, const TrainOptions& o) {
   ATTN_CHECK(!train_data.empty(), "train: no training examples");
   ATTN_CHECK(o.accumulate >= 1, "train: accumulate must be >= 1, got {}", o.accumulate);
@@ -149,29 +220,32 @@ TrainResult train(models::Transformer& model, const std::vector<Example>& train_
   const text::Batcher batcher(
       src_len, tgt_len,
       {.batch_size = o.batch_size, .max_tokens = o.max_tokens, .shuffle = true, .seed = o.seed});
-  // "We used the Adam optimizer with β₁ = 0.9, β₂ = 0.98 and ε = 10⁻⁹" (§5.3); lr comes from the schedule.
-  optim::Adam opt(model.parameters(), {.lr = 1.0, .betas = {0.9, 0.98}, .eps = 1e-9});
+  Optimization optz(model, o);
+  optim::Adam& opt = optz.opt;
   Progress p;
   if (o.resume) p = load_checkpoint(o.out_dir, model, opt);
-  opt.set_lr(1.0);  // the schedule's base lr (a restored optimizer carries the last scheduled lr instead)
-  auto sched = optim::noam_schedule(opt, model.config.d_model, o.warmup, o.lr_factor);
-  for (int64_t s = 0; s < p.step; ++s) sched.step();
+  if (o.schedule == LrSchedule::Noam) {
+    opt.set_lr(1.0);  // the schedule's base lr (a restored optimizer carries the last scheduled lr instead)
+    optz.noam.emplace(optim::noam_schedule(opt, model.d_model(), o.warmup, o.lr_factor));
+    for (int64_t s = 0; s < p.step; ++s) optz.noam->step();
+  }
 
   const auto steps_per_epoch =
       static_cast<int64_t>((batcher.epoch(0).size() + o.accumulate - 1) / o.accumulate);
   const int64_t total = o.max_steps > 0 ? o.max_steps : o.epochs * steps_per_epoch;
   ProgressBar bar(o.progress ? total : 0, o.log_every, stderr);
-  model.train();
+  model.module().train();
   bool stop = o.max_steps > 0 && p.step >= o.max_steps;
   for (; p.epoch < o.epochs && !stop; ++p.epoch, p.batch = 0) {
     const auto batches = batcher.epoch(static_cast<uint64_t>(p.epoch));
+    optz.start_epoch(p.epoch);
     while (p.batch < static_cast<int64_t>(batches.size()) && !stop) {
       o.dropout_generator->manual_seed(o.seed * 1000003u + static_cast<uint64_t>(p.step) + 1);
       double loss_sum = 0;
       int64_t tokens = 0, n = 0;
       for (; n < o.accumulate && p.batch < static_cast<int64_t>(batches.size()); ++n, ++p.batch) {
-        const auto b = make_batch(train_data, batches[p.batch], model.config);
-        Tensor loss = model.loss(b.src, b.tgt_in, b.tgt_out, o.label_smoothing);
+        const auto b = make_batch(train_data, batches[p.batch], model.ids());
+        Tensor loss = model.loss(b, o.label_smoothing);
         div(loss, static_cast<double>(o.accumulate)).backward();  // gradients add up over the accumulation
         loss_sum += loss.item<double>();
         tokens += b.target_tokens;
@@ -179,7 +253,7 @@ TrainResult train(models::Transformer& model, const std::vector<Example>& train_
       if (o.clip_norm > 0) optim::clip_grad_norm_(opt.params(), o.clip_norm);
       const double lr = opt.lr();
       opt.step();
-      sched.step();
+      optz.after_step();
       opt.zero_grad();
       ++p.step;
       p.step_losses.push_back(loss_sum / static_cast<double>(n));
@@ -200,9 +274,15 @@ TrainResult train(models::Transformer& model, const std::vector<Example>& train_
   if (!o.out_dir.empty()) {
     save_checkpoint(o.out_dir, model, opt, p);
     save_model(model, o.out_dir);
-    write_loss_curve(o.out_dir + "/loss.svg", p, steps_per_epoch);
+    write_loss_curve(o.out_dir + "/loss.svg", model.name(), p, steps_per_epoch);
   }
   return {p.step_losses, p.valid_losses, p.step};
+}
+
+TrainResult train(models::Transformer& model, const std::vector<Example>& train_data,
+                  const std::vector<Example>& valid_data, const TrainOptions& o) {
+  TransformerModel m(model);
+  return train(m, train_data, valid_data, o);
 }
 
 }  // namespace attn::train
