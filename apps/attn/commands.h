@@ -29,6 +29,9 @@ void add_viz_attention_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
 void add_similarity_command(CLI::App& app);
 void add_search_command(CLI::App& app);
+// Fine-tuning BERT for classification (cmd_finetune.cpp): `attn finetune classify`, `attn classify`.
+void add_finetune_classify_command(CLI::App& app);
+void add_classify_command(CLI::App& app);
 // BERT pretraining and masked-token prediction (cmd_pretrain.cpp, cmd_fill_mask.cpp).
 void add_pretrain_command(CLI::App& app);
 void add_fill_mask_command(CLI::App& app);

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   attn::cli::add_embed_command(app);
   attn::cli::add_similarity_command(app);
   attn::cli::add_search_command(app);
+  attn::cli::add_finetune_classify_command(app);
+  attn::cli::add_classify_command(app);
   attn::cli::add_pretrain_command(app);
   attn::cli::add_fill_mask_command(app);
 
