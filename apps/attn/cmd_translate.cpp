@@ -47,6 +47,8 @@ void translate_batch(models::Transformer& m, const MtText& sv, const MtText& tv,
 }
 
 void run_translate(const TranslateArgs& a) {
+  if (train::model_type(a.model) == "seq2seq")
+    return translate_seq2seq(a.model, a.sentences, a.beam, a.length_penalty, a.max_length, a.batch);
   auto model = train::load_model(a.model);
   const MtText sv = MtText::load(a.model, "src"), tv = MtText::load(a.model, "tgt");
   std::vector<std::string> pending;

@@ -49,6 +49,7 @@ void heads_html(std::ofstream& out, const std::string& title, const std::vector<
 }
 
 void run_viz_attention(const AttentionArgs& a) {
+  if (train::model_type(a.model) == "seq2seq") return viz_seq2seq_attention(a.model, a.sentence, a.output);
   auto model = train::load_model(a.model);
   const MtText sv = MtText::load(a.model, "src"), tv = MtText::load(a.model, "tgt");
   auto ids = sv.encode(a.sentence, static_cast<size_t>(model->config.max_len));

@@ -25,6 +25,12 @@ CLI::App* train_group(CLI::App& app);
 void add_train_transformer_command(CLI::App& app);
 void add_translate_command(CLI::App& app);
 void add_viz_attention_command(CLI::App& app);
+// The RNN seq2seq (cmd_seq2seq.cpp): `attn train seq2seq`; translate and viz attention call the two
+// functions below when the model directory's config.json says "model_type": "seq2seq".
+void add_train_seq2seq_command(CLI::App& app);
+void translate_seq2seq(const std::string& dir, const std::vector<std::string>& sentences, int64_t beam,
+                       double length_penalty, int64_t max_length, int64_t batch);
+void viz_seq2seq_attention(const std::string& dir, const std::string& sentence, const std::string& output);
 // Sentence embeddings from a BERT checkpoint (cmd_embed.cpp, cmd_similarity.cpp, cmd_search.cpp).
 void add_embed_command(CLI::App& app);
 void add_similarity_command(CLI::App& app);

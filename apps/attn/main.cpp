@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   attn::cli::add_eval_words_command(app);
   attn::cli::add_viz_embeddings_command(app);
   attn::cli::add_train_transformer_command(app);
+  attn::cli::add_train_seq2seq_command(app);
   attn::cli::add_translate_command(app);
   attn::cli::add_viz_attention_command(app);
   attn::cli::add_embed_command(app);
