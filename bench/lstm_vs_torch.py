@@ -1,0 +1,76 @@
+"""LSTM forward + backward throughput: attn (bench_lstm.cpp) vs PyTorch CPU, side by side.
+
+  build/<dir>/bench/bench_lstm --benchmark_out=/tmp/lstm.json --benchmark_out_format=json
+  .venv/bin/python bench/lstm_vs_torch.py /tmp/lstm.json
+
+The same shapes and work as bench_lstm.cpp: torch.nn.LSTM(H, H, L) on x (T, B, H) with requires_grad,
+L = (out * g).sum(), L.backward(), zero_grad between iterations; torch.set_num_threads equal to attn's
+thread count. Prints tokens/s (B·T per iteration; median of --repeats timed runs) from wall time and from
+process CPU time / threads (the estimate for a machine to oneself), and attn/torch ratios (> 1: attn faster).
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+
+
+def time_torch(B, T, H, L, threads, repeats, min_time=1.0):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(H, H, L)
+    x = torch.randn(T, B, H, requires_grad=True)
+    g = torch.randn(T, B, H)
+
+    def run():
+        lstm.zero_grad(set_to_none=True)
+        x.grad = None
+        out, _ = lstm(x)
+        (out * g).sum().backward()
+
+    run()  # warm-up
+    walls, cpus = [], []
+    for _ in range(repeats):
+        n, t0, c0 = 0, time.perf_counter(), time.process_time()
+        while True:
+            run()
+            n += 1
+            if time.perf_counter() - t0 >= min_time:
+                break
+        walls.append(B * T * n / (time.perf_counter() - t0))
+        cpus.append(B * T * n / ((time.process_time() - c0) / threads))
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def attn_rates(path):
+    """{(B, T, H, L, threads): (wall tokens/s, CPU-time tokens/s)} from bench_lstm's JSON."""
+    unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+    out = {}
+    for b in json.load(open(path))["benchmarks"]:
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        parts = dict(p.split(":") for p in b["run_name"].split("/")[1:] if ":" in p)
+        B, T, H, L, t = (int(parts[k]) for k in ("B", "T", "H", "L", "t"))
+        s = unit[b["time_unit"]]
+        out[(B, T, H, L, t)] = (B * T / (b["real_time"] * s), B * T / (b["cpu_time"] * s / t))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("attn_json")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    attn = attn_rates(args.attn_json)
+    print(f"torch {torch.__version__}; LSTM forward+backward tokens/s (median of {args.repeats})")
+    print("rates from wall time | from process CPU time / threads")
+    print(f"{'B x T, H, L':>18} {'thr':>3} {'torch':>19} {'attn':>19} {'attn/torch':>13}")
+    for (B, T, H, L, t), a in sorted(attn.items(), key=lambda kv: (kv[0][4], kv[0][2])):
+        p = time_torch(B, T, H, L, t, args.repeats)
+        print(f"{B:>4} x {T:<3} {H:>4} {L:>2}   {t:>3} {p[0]:8.0f} | {p[1]:8.0f} {a[0]:8.0f} | {a[1]:8.0f}"
+              f" {a[0] / p[0]:5.2f} | {a[1] / p[1]:4.2f}")
+
+
+if __name__ == "__main__":
+    main()
