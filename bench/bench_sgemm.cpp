@@ -2,8 +2,9 @@
 //
 // Two measurements per shape and thread count (1, 2):
 //   sgemm/…   kernels::matmul_blas into a preallocated C: OpenBLAS itself, the number compared with peak;
-//   matmul/…  attn::matmul(a, b): the op users call (allocates C), the number bench/sgemm_vs_torch.py
-//             compares with torch.matmul;
+//   gemm/…    kernels::matmul_fast into a preallocated C: attn's own AVX-512 GEMM (kernels/cpu/gemm.h);
+//   matmul/…  attn::matmul(a, b): the op users call (allocates C; attn's GEMM where the CPU has AVX-512,
+//             OpenBLAS with ATTN_GEMM=blas), the number bench/sgemm_vs_torch.py compares with torch.matmul;
 //   linear/…  attn::linear(x, W) with W (out, in) passed as CblasTrans, for the BERT shapes.
 // Peak: the ISA is detected (AVX2+FMA, AVX-512F) and the core clock measured with a chain of dependent adds
 // (1 cycle each); nominal peak = clock × 2 FMA pipes × lanes × 2 flops (lanes 8 for AVX2, 16 for AVX-512),
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "attn/core/threads.h"
+#include "attn/kernels/cpu/gemm.h"
 #include "attn/kernels/cpu/matmul.h"
 #include "attn/ops/linear.h"
 #include "attn/ops/matmul.h"
@@ -133,6 +135,20 @@ void bm_sgemm(benchmark::State& state, GemmShape s, int threads) {
   set_flops(state, s);
 }
 
+void bm_gemm(benchmark::State& state, GemmShape s, int threads) {
+  attn::set_num_threads(threads);
+  attn::Generator g(1);
+  const attn::Tensor a = attn::randn({s.M, s.K}, g), b = attn::randn({s.K, s.N}, g);
+  attn::Tensor c = attn::zeros({s.M, s.N});
+  const int64_t zero = 0;
+  for (auto _ : state) {
+    attn::kernels::matmul_fast({c.data<float>(), &zero, s.N, 1}, {a.data<float>(), &zero, s.K, 1},
+                               {b.data<float>(), &zero, s.N, 1}, {1, s.M, s.N, s.K}, false);
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, s);
+}
+
 void bm_matmul(benchmark::State& state, GemmShape s, int threads) {
   attn::set_num_threads(threads);
   attn::Generator g(1);
@@ -210,11 +226,18 @@ int main(int argc, char** argv) {
         t, p.nominal_avx2(t), p.nominal_avx512(t), p.measured_avx2[t], p.measured_avx512[t]);
   }
   std::printf("BLAS: %s; OPENBLAS_CORETYPE=%s\n", attn::blas_info().c_str(), core ? core : "(unset)");
+  std::printf("attn GEMM: AVX-512 micro-kernel %s; attn::matmul uses %s\n",
+              attn::kernels::gemm_fast_available() ? "available" : "not available (portable kernel)",
+              attn::kernels::gemm_fast_enabled() ? "it" : "OpenBLAS (ATTN_GEMM=blas or no AVX-512)");
 
   for (const GemmShape& s : kShapes) {
     for (int t : {1, 2}) {
       const std::string suffix = std::string(s.name) + "/t" + std::to_string(t);
       benchmark::RegisterBenchmark(("sgemm/" + suffix).c_str(), bm_sgemm, s, t)
+          ->UseRealTime()
+          ->MeasureProcessCPUTime()
+          ->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark(("gemm/" + suffix).c_str(), bm_gemm, s, t)
           ->UseRealTime()
           ->MeasureProcessCPUTime()
           ->Unit(benchmark::kMillisecond);

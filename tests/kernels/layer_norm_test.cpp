@@ -1,5 +1,6 @@
 // layer_norm: the fast float kernels against the reference (STYLE P6) on awkward shapes, with and without
-// affine parameters, accumulating into non-zero gradients; and the same results at 1 and 2 threads.
+// affine parameters, writing dx over garbage and accumulating into non-zero dw, db; and the same results at
+// 1 and 2 threads.
 #include "attn/kernels/cpu/layer_norm.h"
 
 #include <gtest/gtest.h>

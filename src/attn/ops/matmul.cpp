@@ -5,6 +5,7 @@
 
 #include "attn/autograd/node.h"
 #include "attn/core/dispatch.h"
+#include "attn/kernels/cpu/gemm.h"
 #include "attn/kernels/cpu/matmul.h"
 #include "attn/ops/shape.h"
 #include "attn/tensor/copy.h"
@@ -47,12 +48,17 @@ kernels::MatrixBatch<T> matrices(const Tensor& t, const std::vector<int64_t>& of
   return {base, off.data(), transposed ? cs : rs, transposed ? rs : cs};
 }
 
-// f32 → OpenBLAS; f64 → the reference kernel (the gradient checks' path, STYLE P6/P7).
+// f32 → attn's AVX-512 GEMM where the CPU has it and the product is not too thin for it, else OpenBLAS;
+// f64 → the reference kernel (the gradient checks' path, STYLE P6/P7).
 template <typename T>
 void run_gemm(kernels::MatrixBatch<T> c, kernels::MatrixBatch<const T> a, kernels::MatrixBatch<const T> b,
               kernels::GemmSize s, bool accumulate) {
   if constexpr (std::is_same_v<T, float>) {
-    kernels::matmul_blas(c, a, b, s, accumulate);
+    if (kernels::gemm_fast_enabled() && kernels::gemm_fast_suits(s.M, s.N, s.K)) {
+      kernels::matmul_fast(c, a, b, s, accumulate);
+    } else {
+      kernels::matmul_blas(c, a, b, s, accumulate);
+    }
   } else {
     kernels::matmul_reference(c, a, b, s, accumulate);
   }

@@ -1,0 +1,262 @@
+// attn's AVX-512 SGEMM: packing, the 12 × 32 micro-kernel, blocking and the thread split (see gemm.h).
+#include "attn/kernels/cpu/gemm.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "attn/core/error.h"
+#include "attn/core/threads.h"
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace attn::kernels {
+
+namespace {
+
+constexpr int64_t MR = 12;    // rows of the register tile (broadcasts of A)
+constexpr int64_t NR = 32;    // columns of the register tile (two zmm of B)
+constexpr int64_t KC = 256;   // depth of a packed slice: a B panel (KC × NR, 32 KB) stays in L1
+constexpr int64_t MC = 144;   // rows of a packed A block (MC × KC, 144 KB) in L2
+constexpr int64_t NC = 2048;  // columns of a packed B slice (KC × NC, 2 MB) in L3
+
+// Thread-local packing buffers, 64-byte aligned (kept between calls: no allocation per product).
+float* scratch(std::vector<float>& v, int64_t n) {
+  if (static_cast<int64_t>(v.size()) < n + 16) v.resize(static_cast<size_t>(n + 16));
+  auto p = reinterpret_cast<uintptr_t>(v.data());
+  return reinterpret_cast<float*>((p + 63) & ~uintptr_t{63});
+}
+
+// Ã: rows [i0, i0+mc) × depth [k0, k0+kc) of A as ⌈mc/MR⌉ panels, each kc × MR (k-major), zero-padded rows.
+void pack_a(float* dst, const float* A, int64_t rs, int64_t cs, int64_t i0, int64_t mc, int64_t k0,
+            int64_t kc) {
+  for (int64_t ir = 0; ir < mc; ir += MR) {
+    const int64_t mr = std::min(MR, mc - ir);
+    float* p = dst + ir * kc;
+    const float* src = A + (i0 + ir) * rs + k0 * cs;
+    if (rs == 1) {  // A stored transposed: the MR rows of one k are contiguous
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int64_t r = 0; r < mr; ++r) p[k * MR + r] = src[k * cs + r];
+        for (int64_t r = mr; r < MR; ++r) p[k * MR + r] = 0.f;
+      }
+    } else {
+      for (int64_t r = 0; r < mr; ++r)
+        for (int64_t k = 0; k < kc; ++k) p[k * MR + r] = src[r * rs + k * cs];
+      for (int64_t r = mr; r < MR; ++r)
+        for (int64_t k = 0; k < kc; ++k) p[k * MR + r] = 0.f;
+    }
+  }
+}
+
+// B̃: depth [k0, k0+kc) × columns [j0, j0+nc) of B as ⌈nc/NR⌉ panels, each kc × NR (k-major), zero-padded.
+void pack_b(float* dst, const float* B, int64_t rs, int64_t cs, int64_t k0, int64_t kc, int64_t j0,
+            int64_t nc) {
+  for (int64_t jr = 0; jr < nc; jr += NR) {
+    const int64_t nr = std::min(NR, nc - jr);
+    float* p = dst + jr * kc;
+    const float* src = B + k0 * rs + (j0 + jr) * cs;
+    if (cs == 1) {  // row-major B: one k is NR contiguous floats
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int64_t j = 0; j < nr; ++j) p[k * NR + j] = src[k * rs + j];
+        for (int64_t j = nr; j < NR; ++j) p[k * NR + j] = 0.f;
+      }
+    } else {
+      for (int64_t j = 0; j < nr; ++j)
+        for (int64_t k = 0; k < kc; ++k) p[k * NR + j] = src[j * cs + k * rs];
+      for (int64_t j = nr; j < NR; ++j)
+        for (int64_t k = 0; k < kc; ++k) p[k * NR + j] = 0.f;
+    }
+  }
+}
+
+// Where the micro-kernel's tile goes: C rows/columns from (i, j), mr × nr of them valid; add = C += tile.
+struct Tile {
+  float* c;
+  int64_t rs, cs;
+  int64_t mr, nr;
+  bool add;
+};
+
+#if defined(__AVX512F__)
+// The register tile: acc[r] = Σ_k a[k·MR + r] · b[k·NR .. k·NR + 32), one FMA chain per element, k in order.
+__attribute__((always_inline)) inline void store_tile(const __m512 (&acc)[MR][2], const Tile& t) {
+  if (t.mr == MR && t.nr == NR && t.cs == 1) {
+    for (int64_t r = 0; r < MR; ++r) {
+      float* row = t.c + r * t.rs;
+      if (t.add) {
+        _mm512_storeu_ps(row, _mm512_add_ps(_mm512_loadu_ps(row), acc[r][0]));
+        _mm512_storeu_ps(row + 16, _mm512_add_ps(_mm512_loadu_ps(row + 16), acc[r][1]));
+      } else {
+        _mm512_storeu_ps(row, acc[r][0]);
+        _mm512_storeu_ps(row + 16, acc[r][1]);
+      }
+    }
+    return;
+  }
+  alignas(64) float tmp[MR][NR];
+  for (int64_t r = 0; r < MR; ++r) {
+    _mm512_store_ps(tmp[r], acc[r][0]);
+    _mm512_store_ps(tmp[r] + 16, acc[r][1]);
+  }
+  for (int64_t r = 0; r < t.mr; ++r)
+    for (int64_t j = 0; j < t.nr; ++j) {
+      float& out = t.c[r * t.rs + j * t.cs];
+      out = t.add ? out + tmp[r][j] : tmp[r][j];
+    }
+}
+
+void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, const Tile& t) {
+  __m512 acc[MR][2];
+#pragma GCC unroll 12
+  for (int64_t r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k) {
+    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma GCC unroll 12
+    for (int64_t r = 0; r < MR; ++r) {
+      const __m512 ar = _mm512_set1_ps(a[r]);
+      acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
+    }
+    a += MR;
+    b += NR;
+  }
+  store_tile(acc, t);
+}
+#else
+// The same tile in portable C++ (what a build without AVX-512 runs: correct, not tuned; matmul uses
+// OpenBLAS there, see gemm_fast_enabled).
+void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, const Tile& t) {
+  float acc[MR][NR] = {};
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
+    for (int64_t r = 0; r < MR; ++r)
+#pragma omp simd
+      for (int64_t j = 0; j < NR; ++j) acc[r][j] += a[r] * b[j];
+  for (int64_t r = 0; r < t.mr; ++r)
+    for (int64_t j = 0; j < t.nr; ++j) {
+      float& out = t.c[r * t.rs + j * t.cs];
+      out = t.add ? out + acc[r][j] : acc[r][j];
+    }
+}
+#endif
+
+// One thread's share: C[i0:i1, j0:j1] (+)= A[i0:i1, :] · B[:, j0:j1] of one product, serially.
+void gemm_block(float* C, int64_t crs, int64_t ccs, const float* A, int64_t ars, int64_t acs, const float* B,
+                int64_t brs, int64_t bcs, int64_t K, int64_t i0, int64_t i1, int64_t j0, int64_t j1,
+                bool accumulate) {
+  thread_local std::vector<float> a_buf, b_buf;
+  float* pa = scratch(a_buf, MC * KC);
+  float* pb = scratch(b_buf, KC * ((std::min(NC, j1 - j0) + NR - 1) / NR * NR));
+  for (int64_t jc = j0; jc < j1; jc += NC) {
+    const int64_t nc = std::min(NC, j1 - jc);
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = std::min(KC, K - pc);
+      pack_b(pb, B, brs, bcs, pc, kc, jc, nc);
+      const bool add = accumulate || pc > 0;
+      for (int64_t ic = i0; ic < i1; ic += MC) {
+        const int64_t mc = std::min(MC, i1 - ic);
+        pack_a(pa, A, ars, acs, ic, mc, pc, kc);
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            const Tile t{C + (ic + ir) * crs + (jc + jr) * ccs,
+                         crs,
+                         ccs,
+                         std::min(MR, mc - ir),
+                         std::min(NR, nc - jr),
+                         add};
+            micro_kernel(kc, pa + ir * kc, pb + jr * kc, t);
+          }
+        }
+      }
+    }
+  }
+}
+
+// C = 0 (or unchanged) for an empty sum over K.
+void zero_product(float* C, int64_t rs, int64_t cs, int64_t M, int64_t N) {
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) C[i * rs + j * cs] = 0.f;
+}
+
+// One product with `nt` threads splitting it into disjoint ranges of whole register tiles: columns when
+// there are enough column panels, else rows.
+void gemm_one(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, int64_t p,
+              const GemmSize& s, bool accumulate, int nt) {
+  float* C = c.data + c.offsets[p];
+  const float *A = a.data + a.offsets[p], *B = b.data + b.offsets[p];
+  if (s.K == 0) {
+    if (!accumulate) zero_product(C, c.rs, c.cs, s.M, s.N);
+    return;
+  }
+  const int64_t n_panels = (s.N + NR - 1) / NR, m_panels = (s.M + MR - 1) / MR;
+  const bool by_columns = n_panels >= 2 * nt || n_panels >= m_panels;
+  const int64_t panels = by_columns ? n_panels : m_panels;
+  nt = static_cast<int>(std::min<int64_t>(nt, panels));
+  auto run = [&](int64_t t) {
+    const int64_t q0 = panels * t / nt, q1 = panels * (t + 1) / nt;
+    if (by_columns) {
+      gemm_block(C, c.rs, c.cs, A, a.rs, a.cs, B, b.rs, b.cs, s.K, 0, s.M, q0 * NR, std::min(s.N, q1 * NR),
+                 accumulate);
+    } else {
+      gemm_block(C, c.rs, c.cs, A, a.rs, a.cs, B, b.rs, b.cs, s.K, q0 * MR, std::min(s.M, q1 * MR), 0, s.N,
+                 accumulate);
+    }
+  };
+  if (nt <= 1) {
+    run(0);
+    return;
+  }
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+  for (int64_t t = 0; t < nt; ++t) run(t);
+}
+
+bool offsets_distinct_increasing(const int64_t* off, int64_t n) {
+  for (int64_t i = 1; i < n; ++i)
+    if (off[i] <= off[i - 1]) return false;
+  return true;
+}
+
+}  // namespace
+
+bool gemm_fast_available() {
+#if defined(__AVX512F__)
+  static const bool ok = __builtin_cpu_supports("avx512f");
+  return ok;
+#else
+  return false;
+#endif
+}
+
+bool gemm_fast_enabled() {
+  static const bool enabled = [] {
+    const char* env = std::getenv("ATTN_GEMM");
+    return gemm_fast_available() && !(env && std::string_view(env) == "blas");
+  }();
+  return enabled;
+}
+
+bool gemm_fast_suits(int64_t M, int64_t N, int64_t K) { return M >= MR && N >= 16 && K >= 8; }
+
+void matmul_fast(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
+                 bool accumulate) {
+  if (s.batch == 0 || s.M == 0 || s.N == 0) return;
+  const int nt = get_num_threads();
+  const double flops = 2.0 * static_cast<double>(s.M) * static_cast<double>(s.N) * static_cast<double>(s.K);
+  // Many products (attention's per-head matrices): one whole product per thread, unless C entries repeat
+  // (a broadcast operand's gradient summed in place), where threads would race.
+  if (nt > 1 && s.batch >= nt && offsets_distinct_increasing(c.offsets, s.batch)) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int64_t p = 0; p < s.batch; ++p) gemm_one(c, a, b, p, s, accumulate, 1);
+    return;
+  }
+  // Below ~64³ multiply-adds a product is not worth waking a second thread for.
+  const int inner = flops < 2.0 * 64 * 64 * 64 ? 1 : nt;
+  for (int64_t p = 0; p < s.batch; ++p) gemm_one(c, a, b, p, s, accumulate, inner);
+}
+
+}  // namespace attn::kernels

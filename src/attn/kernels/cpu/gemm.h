@@ -1,0 +1,41 @@
+// attn/kernels/cpu/gemm.h — attn's own single-precision GEMM for AVX-512 CPUs (STYLE P6: the fast kernel
+// beside matmul_reference, its oracle in tests/kernels/gemm_test.cpp).
+//
+// Why: the OpenBLAS that Debian ships (0.3.21) runs its Haswell (AVX2, 256-bit) kernels on this class of CPU
+// (the environment pins OPENBLAS_CORETYPE=Haswell because older builds misdetect newer cores), so half of
+// each FMA unit is idle; and its threads meet at barriers many times per product, which stalls whenever a
+// partner thread is descheduled on a shared machine.
+//
+// How (the BLIS/GotoBLAS structure, Van Zee & van de Geijn 2015): C is cut into NC-wide column blocks, K into
+// KC-deep slices, A into MC-tall row blocks; the slice of B (KC × NC) is packed into NR-wide panels and the
+// block of A (MC × KC) into MR-tall panels, so that the micro-kernel streams both from cache with unit
+// stride; the micro-kernel keeps an MR × NR = 12 × 32 tile of C in 24 zmm registers and, for each k, does
+// 24 FMAs on one 32-float row of the B panel and 12 broadcasts of the A panel.
+// Threads split C into disjoint column (or row) ranges and each packs its own operands: no barrier inside a
+// product. Every element of C is the same sequence of FMAs (k in order, KC slices in order) whatever the
+// thread count, the split, or the number of rows M — so results do not depend on threads or batch size.
+//
+// Operands may have any element strides (MatrixBatch): packing reads them as they are, so transposed
+// operands cost nothing extra.
+#pragma once
+
+#include "attn/kernels/cpu/matmul.h"
+
+namespace attn::kernels {
+
+// True when this build has the AVX-512 kernel and the CPU runs it (checked once).
+bool gemm_fast_available();
+// gemm_fast_available() unless the environment says ATTN_GEMM=blas (to compare against OpenBLAS, or to rule
+// the kernel out): what the matmul op uses to choose.
+bool gemm_fast_enabled();
+
+// Whether matmul_fast is the better path for one (M, N, K) product: very thin products (M or N below a
+// register tile) spend more in packing than in arithmetic and stay with BLAS.
+bool gemm_fast_suits(int64_t M, int64_t N, int64_t K);
+
+// C[b] = A[b]·B[b] (or += with accumulate), the contract of matmul_reference; any strides. Without AVX-512
+// it runs a portable micro-kernel (correct, slow).
+void matmul_fast(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
+                 bool accumulate);
+
+}  // namespace attn::kernels

@@ -1,0 +1,142 @@
+// matmul_fast (attn's AVX-512 GEMM) against matmul_reference (STYLE P6): awkward shapes around every block
+// size (MR 12, NR 32, KC 256, MC 144, NC 2048), transposed and padded operands, a transposed C, accumulate,
+// batches with broadcast operands and with repeated C entries; plus the two invariances gemm.h promises —
+// the same bits at 1 and 2 threads, and a row's result independent of how many other rows are in the product.
+#include "attn/kernels/cpu/gemm.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "attn/core/error.h"
+#include "attn/core/rng.h"
+#include "attn/core/threads.h"
+
+namespace attn::kernels {
+namespace {
+
+std::vector<float> random_vector(int64_t n, Generator& g) {
+  std::vector<float> v(static_cast<size_t>(n));
+  for (auto& x : v) x = static_cast<float>(g.uniform(-1.0, 1.0));
+  return v;
+}
+
+// A (M, K) stored row-major or transposed, B (K, N) likewise, C (M, N) row-major with padded rows, or
+// transposed; returns C from matmul_fast and from the reference, and the error bound of each element.
+struct Case {
+  int64_t M, N, K;
+  bool ta, tb, tc, accumulate;
+};
+
+struct Result {
+  std::vector<float> fast, ref;
+  std::vector<double> bound;
+};
+
+Result run(const Case& k, uint64_t seed) {
+  Generator g(seed);
+  const auto a = random_vector(k.M * k.K, g), b = random_vector(k.K * k.N, g);
+  const int64_t pad = 3, ldc = k.tc ? k.M : k.N + pad;
+  const auto c0 = random_vector((k.tc ? k.N : k.M) * ldc, g);
+  const int64_t z = 0;
+  const MatrixBatch<const float> A{a.data(), &z, k.ta ? 1 : k.K, k.ta ? k.M : 1};
+  const MatrixBatch<const float> B{b.data(), &z, k.tb ? 1 : k.N, k.tb ? k.K : 1};
+  Result r{c0, c0, std::vector<double>(c0.size(), 0.0)};
+  const int64_t crs = k.tc ? 1 : ldc, ccs = k.tc ? ldc : 1;
+  const GemmSize s{1, k.M, k.N, k.K};
+  matmul_fast({r.fast.data(), &z, crs, ccs}, A, B, s, k.accumulate);
+  matmul_reference<float>({r.ref.data(), &z, crs, ccs}, A, B, s, k.accumulate);
+  // FMA chains in float: |error| ≤ K·u·Σ|a||b| (+ the rounding of the accumulate add), u = 2⁻²⁴.
+  for (int64_t i = 0; i < k.M; ++i)
+    for (int64_t j = 0; j < k.N; ++j) {
+      double s_ab = 0;
+      for (int64_t p = 0; p < k.K; ++p)
+        s_ab += std::fabs(A.data[i * A.rs + p * A.cs]) * std::fabs(B.data[p * B.rs + j * B.cs]);
+      r.bound[static_cast<size_t>(i * crs + j * ccs)] = (k.K + 2) * 0x1p-24 * (s_ab + 2.0) + 1e-30;
+    }
+  return r;
+}
+
+void expect_within_bound(const Result& r) {
+  for (size_t i = 0; i < r.ref.size(); ++i)
+    ASSERT_LE(std::fabs(double(r.fast[i]) - r.ref[i]), r.bound[i] > 0 ? r.bound[i] : 0.0)
+        << "element " << i << ": fast " << r.fast[i] << " reference " << r.ref[i];
+}
+
+TEST(Gemm, FastMatchesReferenceOnAwkwardShapes) {
+  std::printf("[ gemm ] AVX-512 micro-kernel: %s\n", gemm_fast_available() ? "yes" : "no (portable one)");
+  const std::vector<std::array<int64_t, 3>> shapes = {
+      {1, 1, 1},      {12, 32, 1},    {13, 33, 7},   {11, 31, 257}, {24, 64, 256},
+      {100, 70, 300}, {145, 97, 513}, {7, 2100, 20}, {150, 40, 1},  {37, 129, 64}};
+  int i = 0;
+  for (const auto& [M, N, K] : shapes) {
+    for (int layout = 0; layout < 4; ++layout) {
+      const Case k{M, N, K, (layout & 1) != 0, (layout & 2) != 0, layout == 3, (i++ % 3) == 0};
+      SCOPED_TRACE(::testing::Message() << M << "x" << N << "x" << K << " ta " << k.ta << " tb " << k.tb
+                                        << " tc " << k.tc << " acc " << k.accumulate);
+      expect_within_bound(run(k, 7 + i));
+    }
+  }
+}
+
+TEST(Gemm, TheBoundCanFail) {  // the check above is not vacuous: one wrong term breaks it
+  Result r = run({13, 33, 7, false, false, false, false}, 3);
+  r.fast[5] += 1e-3f;
+  bool failed = false;
+  for (size_t i = 0; i < r.ref.size(); ++i) failed |= std::fabs(double(r.fast[i]) - r.ref[i]) > r.bound[i];
+  EXPECT_TRUE(failed);
+}
+
+TEST(Gemm, BatchesWithBroadcastAndRepeatedOutputs) {
+  Generator g(5);
+  const int64_t M = 30, N = 40, K = 50, batch = 5;
+  const auto a = random_vector(M * K, g), b = random_vector(batch * K * N, g);
+  const std::vector<int64_t> a_off(batch, 0), b_off = {0, K * N, 2 * K * N, 3 * K * N, 4 * K * N};
+  const MatrixBatch<const float> A{a.data(), a_off.data(), K, 1}, B{b.data(), b_off.data(), N, 1};
+  for (const bool repeated : {false, true}) {  // distinct C per entry, or every entry summed into one C
+    std::vector<int64_t> c_off(batch, 0);
+    for (int64_t p = 0; p < batch && !repeated; ++p) c_off[p] = p * M * N;
+    std::vector<float> fast(batch * M * N, 0.5f), ref = fast;
+    const GemmSize s{batch, M, N, K};
+    matmul_fast({fast.data(), c_off.data(), N, 1}, A, B, s, repeated);
+    matmul_reference<float>({ref.data(), c_off.data(), N, 1}, A, B, s, repeated);
+    for (size_t i = 0; i < ref.size(); ++i) ASSERT_NEAR(fast[i], ref[i], 1e-4) << "repeated " << repeated;
+  }
+}
+
+TEST(Gemm, SameBitsAtAnyThreadCountAndBatchSize) {
+  Generator g(9);
+  const int64_t M = 200, N = 300, K = 600;
+  const auto a = random_vector(M * K, g), b = random_vector(K * N, g);
+  const int64_t z = 0;
+  const MatrixBatch<const float> A{a.data(), &z, K, 1}, B{b.data(), &z, N, 1};
+  const int saved = get_num_threads();
+  std::vector<float> one(M * N), two(M * N), rows(5 * N);
+  set_num_threads(1);
+  matmul_fast({one.data(), &z, N, 1}, A, B, {1, M, N, K}, false);
+  set_num_threads(2);
+  matmul_fast({two.data(), &z, N, 1}, A, B, {1, M, N, K}, false);
+  // Rows 100..104 alone: the same FMA sequence per element as inside the 200-row product.
+  const MatrixBatch<const float> A5{a.data() + 100 * K, &z, K, 1};
+  matmul_fast({rows.data(), &z, N, 1}, A5, B, {1, 5, N, K}, false);
+  set_num_threads(saved);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(std::vector<float>(one.begin() + 100 * N, one.begin() + 105 * N), rows);
+}
+
+TEST(Gemm, EmptyDepthWritesZerosOrLeavesC) {
+  const int64_t z = 0;
+  std::vector<float> c(12 * 32, 3.f);
+  const float dummy = 0;
+  const MatrixBatch<const float> A{&dummy, &z, 0, 1}, B{&dummy, &z, 32, 1};
+  matmul_fast({c.data(), &z, 32, 1}, A, B, {1, 12, 32, 0}, true);
+  EXPECT_EQ(c, std::vector<float>(12 * 32, 3.f));
+  matmul_fast({c.data(), &z, 32, 1}, A, B, {1, 12, 32, 0}, false);
+  EXPECT_EQ(c, std::vector<float>(12 * 32, 0.f));
+}
+
+}  // namespace
+}  // namespace attn::kernels
