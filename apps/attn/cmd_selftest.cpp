@@ -12,6 +12,7 @@
 #include "attn/core/threads.h"
 #include "attn/core/version.h"
 #include "attn/kernels/cpu/activation.h"
+#include "attn/kernels/cpu/gemm.h"
 #include "attn/kernels/cpu/layer_norm.h"
 #include "attn/kernels/cpu/matmul.h"
 #include "attn/kernels/cpu/softmax.h"
@@ -50,6 +51,18 @@ double check_sgemm(Generator& g) {
   const kernels::GemmSize s{1, M, N, K};
   const kernels::MatrixBatch<const float> A{a.data(), &zero, 1, M}, B{b.data(), &zero, N, 1};
   kernels::matmul_blas({fast.data(), &zero, N, 1}, A, B, s, false);
+  kernels::matmul_reference<float>({ref.data(), &zero, N, 1}, A, B, s, false);
+  return max_rel_err(fast, ref);
+}
+
+// attn's own GEMM (kernels/cpu/gemm.h) on a shape that crosses its block edges, with A transposed.
+double check_gemm(Generator& g) {
+  const int64_t M = 157, N = 45, K = 301, zero = 0;
+  const auto a = random_vector(K * M, g), b = random_vector(K * N, g);
+  std::vector<float> fast(M * N), ref(M * N);
+  const kernels::GemmSize s{1, M, N, K};
+  const kernels::MatrixBatch<const float> A{a.data(), &zero, 1, M}, B{b.data(), &zero, N, 1};
+  kernels::matmul_fast({fast.data(), &zero, N, 1}, A, B, s, false);
   kernels::matmul_reference<float>({ref.data(), &zero, N, 1}, A, B, s, false);
   return max_rel_err(fast, ref);
 }
@@ -100,11 +113,17 @@ double check_autograd(Generator& g) {
 int run_selftest() {
   std::printf("attn %s\n", kVersion);
   std::printf("BLAS:    %s\n", blas_info().c_str());
+  std::printf("GEMM:    %s\n",
+              kernels::gemm_fast_enabled()
+                  ? "attn AVX-512 (12x32 micro-kernel) for float matmul; OpenBLAS for thin ones"
+                  : (kernels::gemm_fast_available() ? "OpenBLAS (ATTN_GEMM=blas)"
+                                                    : "OpenBLAS (no AVX-512 on this CPU)"));
   std::printf("threads: %d (ATTN_NUM_THREADS)\n\n", get_num_threads());
   const std::vector<Check> checks = {
       // Both sides round K = 129 float products in different orders (~1e-5 apart); a broken kernel errs by
       // O(1).
       {"sgemm: OpenBLAS vs reference, 67x129^T * 129x45", 1e-4, check_sgemm},
+      {"gemm: attn's GEMM vs reference, 157x301^T * 301x45", 1e-4, check_gemm},
       {"softmax: fast vs reference, 37 rows x 1000", 1e-6, check_softmax},
       {"layer_norm: fast vs reference, 33 x 384", 1e-5, check_layer_norm},
       {"gelu (erf): fast vs reference, 4099 values", 1e-6, [](Generator& g) { return check_gelu(g, false); }},
