@@ -121,29 +121,19 @@ void set_flops(benchmark::State& state, const GemmShape& s) {
   state.counters["flop"] = flop;
 }
 
-void bm_sgemm(benchmark::State& state, GemmShape s, int threads) {
-  attn::set_num_threads(threads);
-  attn::Generator g(1);
-  const attn::Tensor a = attn::randn({s.M, s.K}, g), b = attn::randn({s.K, s.N}, g);
-  attn::Tensor c = attn::zeros({s.M, s.N});
-  const int64_t zero = 0;
-  for (auto _ : state) {
-    attn::kernels::matmul_blas({c.data<float>(), &zero, s.N, 1}, {a.data<float>(), &zero, s.K, 1},
-                               {b.data<float>(), &zero, s.N, 1}, {1, s.M, s.N, s.K}, false);
-    benchmark::ClobberMemory();
-  }
-  set_flops(state, s);
-}
+// A kernel that computes C = A·B into a preallocated C (matmul_blas or matmul_fast).
+using GemmKernel = void (*)(attn::kernels::MatrixBatch<float>, attn::kernels::MatrixBatch<const float>,
+                            attn::kernels::MatrixBatch<const float>, attn::kernels::GemmSize, bool);
 
-void bm_gemm(benchmark::State& state, GemmShape s, int threads) {
+void bm_kernel(benchmark::State& state, GemmShape s, int threads, GemmKernel kernel) {
   attn::set_num_threads(threads);
   attn::Generator g(1);
   const attn::Tensor a = attn::randn({s.M, s.K}, g), b = attn::randn({s.K, s.N}, g);
   attn::Tensor c = attn::zeros({s.M, s.N});
   const int64_t zero = 0;
   for (auto _ : state) {
-    attn::kernels::matmul_fast({c.data<float>(), &zero, s.N, 1}, {a.data<float>(), &zero, s.K, 1},
-                               {b.data<float>(), &zero, s.N, 1}, {1, s.M, s.N, s.K}, false);
+    kernel({c.data<float>(), &zero, s.N, 1}, {a.data<float>(), &zero, s.K, 1},
+           {b.data<float>(), &zero, s.N, 1}, {1, s.M, s.N, s.K}, false);
     benchmark::ClobberMemory();
   }
   set_flops(state, s);
@@ -233,11 +223,12 @@ int main(int argc, char** argv) {
   for (const GemmShape& s : kShapes) {
     for (int t : {1, 2}) {
       const std::string suffix = std::string(s.name) + "/t" + std::to_string(t);
-      benchmark::RegisterBenchmark(("sgemm/" + suffix).c_str(), bm_sgemm, s, t)
+      benchmark::RegisterBenchmark(("sgemm/" + suffix).c_str(), bm_kernel, s, t,
+                                   static_cast<GemmKernel>(attn::kernels::matmul_blas))
           ->UseRealTime()
           ->MeasureProcessCPUTime()
           ->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(("gemm/" + suffix).c_str(), bm_gemm, s, t)
+      benchmark::RegisterBenchmark(("gemm/" + suffix).c_str(), bm_kernel, s, t, attn::kernels::matmul_fast)
           ->UseRealTime()
           ->MeasureProcessCPUTime()
           ->Unit(benchmark::kMillisecond);

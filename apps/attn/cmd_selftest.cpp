@@ -43,26 +43,17 @@ struct Check {
   std::function<double(Generator&)> run;  // returns the measured error
 };
 
-double check_sgemm(Generator& g) {
-  // C (67×45) = Aᵀ·B with A stored (129×67): exercises the CblasTrans path.
-  const int64_t M = 67, N = 45, K = 129, zero = 0;
+// A float GEMM kernel under test (matmul_blas or matmul_fast) against matmul_reference on C (M×N) = Aᵀ·B,
+// A stored (K×M): the transposed operand is the path BLAS takes as CblasTrans and attn's GEMM packs as is.
+using GemmKernel = void (*)(kernels::MatrixBatch<float>, kernels::MatrixBatch<const float>,
+                            kernels::MatrixBatch<const float>, kernels::GemmSize, bool);
+double check_gemm(Generator& g, GemmKernel kernel, int64_t M, int64_t N, int64_t K) {
+  const int64_t zero = 0;
   const auto a = random_vector(K * M, g), b = random_vector(K * N, g);
   std::vector<float> fast(M * N), ref(M * N);
   const kernels::GemmSize s{1, M, N, K};
   const kernels::MatrixBatch<const float> A{a.data(), &zero, 1, M}, B{b.data(), &zero, N, 1};
-  kernels::matmul_blas({fast.data(), &zero, N, 1}, A, B, s, false);
-  kernels::matmul_reference<float>({ref.data(), &zero, N, 1}, A, B, s, false);
-  return max_rel_err(fast, ref);
-}
-
-// attn's own GEMM (kernels/cpu/gemm.h) on a shape that crosses its block edges, with A transposed.
-double check_gemm(Generator& g) {
-  const int64_t M = 157, N = 45, K = 301, zero = 0;
-  const auto a = random_vector(K * M, g), b = random_vector(K * N, g);
-  std::vector<float> fast(M * N), ref(M * N);
-  const kernels::GemmSize s{1, M, N, K};
-  const kernels::MatrixBatch<const float> A{a.data(), &zero, 1, M}, B{b.data(), &zero, N, 1};
-  kernels::matmul_fast({fast.data(), &zero, N, 1}, A, B, s, false);
+  kernel({fast.data(), &zero, N, 1}, A, B, s, false);
   kernels::matmul_reference<float>({ref.data(), &zero, N, 1}, A, B, s, false);
   return max_rel_err(fast, ref);
 }
@@ -122,8 +113,10 @@ int run_selftest() {
   const std::vector<Check> checks = {
       // Both sides round K = 129 float products in different orders (~1e-5 apart); a broken kernel errs by
       // O(1).
-      {"sgemm: OpenBLAS vs reference, 67x129^T * 129x45", 1e-4, check_sgemm},
-      {"gemm: attn's GEMM vs reference, 157x301^T * 301x45", 1e-4, check_gemm},
+      {"sgemm: OpenBLAS vs reference, 67x129^T * 129x45", 1e-4,
+       [](Generator& g) { return check_gemm(g, kernels::matmul_blas, 67, 45, 129); }},
+      {"gemm: attn's GEMM vs reference, 157x301^T * 301x45", 1e-4,
+       [](Generator& g) { return check_gemm(g, kernels::matmul_fast, 157, 45, 301); }},
       {"softmax: fast vs reference, 37 rows x 1000", 1e-6, check_softmax},
       {"layer_norm: fast vs reference, 33 x 384", 1e-5, check_layer_norm},
       {"gelu (erf): fast vs reference, 4099 values", 1e-6, [](Generator& g) { return check_gelu(g, false); }},

@@ -33,44 +33,24 @@ float* scratch(std::vector<float>& v, int64_t n) {
   return reinterpret_cast<float*>((p + 63) & ~uintptr_t{63});
 }
 
-// Ã: rows [i0, i0+mc) × depth [k0, k0+kc) of A as ⌈mc/MR⌉ panels, each kc × MR (k-major), zero-padded rows.
-void pack_a(float* dst, const float* A, int64_t rs, int64_t cs, int64_t i0, int64_t mc, int64_t k0,
-            int64_t kc) {
-  for (int64_t ir = 0; ir < mc; ir += MR) {
-    const int64_t mr = std::min(MR, mc - ir);
-    float* p = dst + ir * kc;
-    const float* src = A + (i0 + ir) * rs + k0 * cs;
-    if (rs == 1) {  // A stored transposed: the MR rows of one k are contiguous
+// Packs an (n × kc) piece of a matrix into ⌈n/W⌉ panels of kc × W floats (k-major), zero-padding the last
+// panel: element (i, k) of the piece is src[i·sw + k·sk]. Ã is A's rows (W = MR, sw = A's row stride, sk =
+// its column stride); B̃ is B's columns (W = NR, sw = B's column stride, sk = its row stride).
+void pack_panels(float* dst, const float* src, int64_t n, int64_t kc, int64_t W, int64_t sw, int64_t sk) {
+  for (int64_t i0 = 0; i0 < n; i0 += W) {
+    const int64_t w = std::min(W, n - i0);
+    float* p = dst + i0 * kc;
+    const float* s = src + i0 * sw;
+    if (sw == 1) {  // the W values of one k are contiguous
       for (int64_t k = 0; k < kc; ++k) {
-        for (int64_t r = 0; r < mr; ++r) p[k * MR + r] = src[k * cs + r];
-        for (int64_t r = mr; r < MR; ++r) p[k * MR + r] = 0.f;
+        for (int64_t i = 0; i < w; ++i) p[k * W + i] = s[k * sk + i];
+        for (int64_t i = w; i < W; ++i) p[k * W + i] = 0.f;
       }
-    } else {
-      for (int64_t r = 0; r < mr; ++r)
-        for (int64_t k = 0; k < kc; ++k) p[k * MR + r] = src[r * rs + k * cs];
-      for (int64_t r = mr; r < MR; ++r)
-        for (int64_t k = 0; k < kc; ++k) p[k * MR + r] = 0.f;
-    }
-  }
-}
-
-// B̃: depth [k0, k0+kc) × columns [j0, j0+nc) of B as ⌈nc/NR⌉ panels, each kc × NR (k-major), zero-padded.
-void pack_b(float* dst, const float* B, int64_t rs, int64_t cs, int64_t k0, int64_t kc, int64_t j0,
-            int64_t nc) {
-  for (int64_t jr = 0; jr < nc; jr += NR) {
-    const int64_t nr = std::min(NR, nc - jr);
-    float* p = dst + jr * kc;
-    const float* src = B + k0 * rs + (j0 + jr) * cs;
-    if (cs == 1) {  // row-major B: one k is NR contiguous floats
-      for (int64_t k = 0; k < kc; ++k) {
-        for (int64_t j = 0; j < nr; ++j) p[k * NR + j] = src[k * rs + j];
-        for (int64_t j = nr; j < NR; ++j) p[k * NR + j] = 0.f;
-      }
-    } else {
-      for (int64_t j = 0; j < nr; ++j)
-        for (int64_t k = 0; k < kc; ++k) p[k * NR + j] = src[j * cs + k * rs];
-      for (int64_t j = nr; j < NR; ++j)
-        for (int64_t k = 0; k < kc; ++k) p[k * NR + j] = 0.f;
+    } else {  // walk each row (column) along k
+      for (int64_t i = 0; i < w; ++i)
+        for (int64_t k = 0; k < kc; ++k) p[k * W + i] = s[i * sw + k * sk];
+      for (int64_t i = w; i < W; ++i)
+        for (int64_t k = 0; k < kc; ++k) p[k * W + i] = 0.f;
     }
   }
 }
@@ -156,11 +136,11 @@ void gemm_block(float* C, int64_t crs, int64_t ccs, const float* A, int64_t ars,
     const int64_t nc = std::min(NC, j1 - jc);
     for (int64_t pc = 0; pc < K; pc += KC) {
       const int64_t kc = std::min(KC, K - pc);
-      pack_b(pb, B, brs, bcs, pc, kc, jc, nc);
+      pack_panels(pb, B + pc * brs + jc * bcs, nc, kc, NR, bcs, brs);
       const bool add = accumulate || pc > 0;
       for (int64_t ic = i0; ic < i1; ic += MC) {
         const int64_t mc = std::min(MC, i1 - ic);
-        pack_a(pa, A, ars, acs, ic, mc, pc, kc);
+        pack_panels(pa, A + ic * ars + pc * acs, mc, kc, MR, ars, acs);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const Tile t{C + (ic + ir) * crs + (jc + jr) * ccs,
