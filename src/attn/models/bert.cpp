@@ -100,17 +100,20 @@ BertIntermediate::BertIntermediate(const BertConfig& c, Generator& gen)
   register_module("dense", dense);
 }
 
-Tensor BertIntermediate::forward(const Tensor& x) {
-  const Tensor h = dense.forward(x);  // (B, T, I)
+Tensor hidden_activation(HiddenAct act, const Tensor& x) {
   switch (act) {
     case HiddenAct::Gelu:
-      return gelu(h, GeluApprox::None);
+      return gelu(x, GeluApprox::None);
     case HiddenAct::GeluTanh:
-      return gelu(h, GeluApprox::Tanh);
+      return gelu(x, GeluApprox::Tanh);
     case HiddenAct::Relu:
-      return relu(h);
+      return relu(x);
   }
-  return h;
+  return x;
+}
+
+Tensor BertIntermediate::forward(const Tensor& x) {
+  return hidden_activation(act, dense.forward(x));  // (B, T, I)
 }
 
 BertOutput::BertOutput(const BertConfig& c, Generator& gen)

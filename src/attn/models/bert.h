@@ -74,6 +74,9 @@ struct BertAttention : nn::Module {
   BertSelfOutput output;
 };
 
+// config.hidden_act applied to x (HF's ACT2FN[hidden_act]): the feed-forward block's and the MLM head's.
+Tensor hidden_activation(HiddenAct act, const Tensor& x);
+
 // act(x W₁ + b₁): the first half of the feed-forward block, C → intermediate_size.  HF BertIntermediate
 struct BertIntermediate : nn::Module {
   BertIntermediate(const BertConfig& c, Generator& gen);

@@ -8,7 +8,6 @@
 #include "attn/autograd/grad_mode.h"
 #include "attn/io/safetensors.h"
 #include "attn/nn/init.h"
-#include "attn/ops/activation.h"
 #include "attn/ops/binary.h"
 #include "attn/ops/embedding.h"
 #include "attn/ops/loss.h"
@@ -16,22 +15,6 @@
 #include "attn/tensor/creation.h"
 
 namespace attn::models {
-
-namespace {
-
-Tensor activation(HiddenAct act, const Tensor& h) {
-  switch (act) {
-    case HiddenAct::Gelu:
-      return gelu(h, GeluApprox::None);
-    case HiddenAct::GeluTanh:
-      return gelu(h, GeluApprox::Tanh);
-    case HiddenAct::Relu:
-      return relu(h);
-  }
-  return h;
-}
-
-}  // namespace
 
 // ---- heads ----
 
@@ -44,7 +27,7 @@ BertPredictionHeadTransform::BertPredictionHeadTransform(const BertConfig& c, Ge
 }
 
 Tensor BertPredictionHeadTransform::forward(const Tensor& x) {
-  return LayerNorm.forward(activation(act, dense.forward(x)));  // (…, C)
+  return LayerNorm.forward(hidden_activation(act, dense.forward(x)));  // (…, C)
 }
 
 BertLMPredictionHead::BertLMPredictionHead(const BertConfig& c, const Tensor& word_embeddings, Generator& gen)
