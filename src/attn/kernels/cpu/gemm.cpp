@@ -33,6 +33,30 @@ float* scratch(std::vector<float>& v, int64_t n) {
   return reinterpret_cast<float*>((p + 63) & ~uintptr_t{63});
 }
 
+#if defined(__AVX512F__)
+// One panel of pack_panels when the W values of a k are sw apart (a weight stored (out, in) read as Wᵀ, or a
+// row-major A): per k, a masked gather of up to 16 of them and one store, instead of one scalar store per
+// value (which made packing cost more than the arithmetic for thin products). Rows past w read as 0.
+bool pack_strided_avx512(float* p, const float* s, int64_t w, int64_t kc, int64_t W, int64_t sw, int64_t sk) {
+  if (sw > (int64_t{1} << 26)) return false;  // the 32-bit gather offsets (16·sw) must not overflow
+  const __m512i idx = _mm512_mullo_epi32(
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(int(sw)));
+  for (int64_t g = 0; g < W; g += 16) {
+    const int64_t lanes = std::min<int64_t>(16, W - g), valid = std::clamp<int64_t>(w - g, 0, lanes);
+    const __mmask16 load = static_cast<__mmask16>((1u << valid) - 1),
+                    store = static_cast<__mmask16>((1u << lanes) - 1);
+    const float* src = s + g * sw;
+    for (int64_t k = 0; k < kc; ++k) {
+      const __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), load, idx, src + k * sk, 4);
+      _mm512_mask_storeu_ps(p + k * W + g, store, v);
+    }
+  }
+  return true;
+}
+#else
+bool pack_strided_avx512(float*, const float*, int64_t, int64_t, int64_t, int64_t, int64_t) { return false; }
+#endif
+
 // Packs an (n × kc) piece of a matrix into ⌈n/W⌉ panels of kc × W floats (k-major), zero-padding the last
 // panel: element (i, k) of the piece is src[i·sw + k·sk]. Ã is A's rows (W = MR, sw = A's row stride, sk =
 // its column stride); B̃ is B's columns (W = NR, sw = B's column stride, sk = its row stride).
@@ -46,6 +70,7 @@ void pack_panels(float* dst, const float* src, int64_t n, int64_t kc, int64_t W,
         for (int64_t i = 0; i < w; ++i) p[k * W + i] = s[k * sk + i];
         for (int64_t i = w; i < W; ++i) p[k * W + i] = 0.f;
       }
+    } else if (pack_strided_avx512(p, s, w, kc, W, sw, sk)) {
     } else {  // walk each row (column) along k
       for (int64_t i = 0; i < w; ++i)
         for (int64_t k = 0; k < kc; ++k) p[k * W + i] = s[i * sw + k * sk];
@@ -220,7 +245,9 @@ bool gemm_fast_enabled() {
   return enabled;
 }
 
-bool gemm_fast_suits(int64_t M, int64_t N, int64_t K) { return M >= MR && N >= 16 && K >= 8; }
+bool gemm_fast_suits(int64_t M, int64_t N, int64_t K, int64_t b_cs) {
+  return M >= (b_cs == 1 ? MR : 2 * MR) && N >= 16 && K >= 8;
+}
 
 void matmul_fast(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
                  bool accumulate) {

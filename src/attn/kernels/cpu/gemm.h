@@ -29,9 +29,10 @@ bool gemm_fast_available();
 // the kernel out): what the matmul op uses to choose.
 bool gemm_fast_enabled();
 
-// Whether matmul_fast is the better path for one (M, N, K) product: very thin products (M or N below a
-// register tile) spend more in packing than in arithmetic and stay with BLAS.
-bool gemm_fast_suits(int64_t M, int64_t N, int64_t K);
+// Whether matmul_fast is the better path for (M, N, K) products whose B has column stride b_cs: thin ones
+// spend more in packing B than in arithmetic and stay with BLAS — below a 12-row register tile, or below 24
+// rows when B is stored transposed (a weight (out, in) read as Wᵀ: its packing gathers; measured crossover).
+bool gemm_fast_suits(int64_t M, int64_t N, int64_t K, int64_t b_cs);
 
 // C[b] = A[b]·B[b] (or += with accumulate), the contract of matmul_reference; any strides. Without AVX-512
 // it runs a portable micro-kernel (correct, slow).
