@@ -3,7 +3,7 @@
 // this binary, to get the ratios). One run, no repetition; it prints one JSON line:
 //   train:  for each batch (src, tgt_in, tgt_out): Transformer::loss (label smoothing 0.1, [PAD] ignored)
 //           → backward → Adam(0.9, 0.98, 1e-9, lr 1e-4) step → zero_grad; one untimed warm-up step first.
-//           target tokens/s = non-[PAD] tgt_out tokens / wall time.
+//           target tokens/s = non-[PAD] tgt_out tokens / wall time (and / (process CPU time / threads)).
 //   decode: first, on the initial weights: decode::translate(beam 1, KV cache) of `decode.src`, eval mode,
 //           with the end id = V (outside the vocabulary, so every sentence runs --max-length steps);
 //           tokens/s = generated tokens / wall time; the tokens are printed for the script to compare.
@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -30,6 +31,9 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
+// Process CPU time (all threads): on a shared machine, rate = work / (cpu / threads) estimates the rate with
+// the machine to oneself.
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 struct Args {
   std::string file;
@@ -103,8 +107,9 @@ int main(int argc, char** argv) try {
                                        .max_length = a.max_length,
                                        .beam_size = 1};
   const auto t1 = Clock::now();
+  const double c1 = cpu_seconds();
   const auto r = attn::decode::translate(model, data.at("decode.src"), so, /*use_cache=*/true);
-  const double decode_s = seconds_since(t1);
+  const double decode_s = seconds_since(t1), decode_cpu_s = cpu_seconds() - c1;
   int64_t decode_tokens = 0;
   for (const auto& h : r.hypotheses) decode_tokens += static_cast<int64_t>(h.size());
 
@@ -120,13 +125,16 @@ int main(int argc, char** argv) try {
   std::vector<double> losses{step(batches[0])};  // warm-up, untimed
   int64_t train_tokens = 0;
   const auto t0 = Clock::now();
+  const double c0 = cpu_seconds();
   for (const auto& b : batches) {
     losses.push_back(step(b));
     train_tokens += count_tokens(b[2], a.config.pad_id);
   }
-  const double train_s = seconds_since(t0);
-  nlohmann::json out = {{"threads", a.threads},      {"train_tokens", train_tokens},   {"train_s", train_s},
-                        {"losses", losses},          {"decode_tokens", decode_tokens}, {"decode_s", decode_s},
+  const double train_s = seconds_since(t0), train_cpu_s = cpu_seconds() - c0;
+  nlohmann::json out = {{"threads", a.threads},      {"train_tokens", train_tokens},
+                        {"train_s", train_s},        {"train_cpu_s", train_cpu_s},
+                        {"losses", losses},          {"decode_tokens", decode_tokens},
+                        {"decode_s", decode_s},      {"decode_cpu_s", decode_cpu_s},
                         {"hypotheses", r.hypotheses}};
   std::printf("%s\n", out.dump().c_str());
   return 0;

@@ -100,16 +100,16 @@ def torch_train(model, batches):
         return loss.item()
 
     losses = [step(*batches[0])]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for b in batches:
         losses.append(step(*b))
-    return losses, time.perf_counter() - t0
+    return losses, time.perf_counter() - t0, time.process_time() - c0
 
 
 @torch.no_grad()
 def torch_greedy(model, src, max_length, eos):
     model.eval()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     memory = model.encode(src)
     ys = torch.full((src.shape[0], 1), BOS, dtype=torch.long)
     done = torch.zeros(src.shape[0], dtype=torch.bool)
@@ -121,13 +121,13 @@ def torch_greedy(model, src, max_length, eos):
         done |= nxt == eos
         if bool(done.all()):
             break
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     hyps, tokens = [], 0
     for row in ys[:, 1:].tolist():
         h = row[: row.index(eos)] if eos in row else row
         hyps.append(h)
         tokens += len(h) + (eos in row)
-    return hyps, tokens, seconds
+    return hyps, tokens, seconds, cpu
 
 
 def main():
@@ -165,8 +165,8 @@ def main():
                str(args.max_length), "--threads", str(args.threads)]
         load0 = os.getloadavg()[0]
         attn = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    hyps, dec_tokens, dec_s = torch_greedy(model, dec_src, args.max_length, eos=args.vocab)
-    losses, train_s = torch_train(model, batches)
+    hyps, dec_tokens, dec_s, dec_c = torch_greedy(model, dec_src, args.max_length, eos=args.vocab)
+    losses, train_s, train_c = torch_train(model, batches)
     load1 = os.getloadavg()[0]
     train_tokens = sum(int((to != PAD).sum()) for _, _, to in batches)
     assert train_tokens == attn["train_tokens"], (train_tokens, attn["train_tokens"])
@@ -177,14 +177,18 @@ def main():
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}; load average {load0:.1f} → {load1:.1f}")
     print(f"losses per step (warm-up first)  attn: {' '.join(f'{x:.4f}' for x in attn['losses'])}")
     print(f"                                torch: {' '.join(f'{x:.4f}' for x in losses)}")
-    tr_a, tr_t = attn["train_tokens"] / attn["train_s"], train_tokens / train_s
+    T = args.threads
+    tr = [attn["train_tokens"] / attn["train_s"], train_tokens / train_s,
+          attn["train_tokens"] / (attn["train_cpu_s"] / T), train_tokens / (train_c / T)]
+    de = [attn["decode_tokens"] / attn["decode_s"], dec_tokens / dec_s,
+          attn["decode_tokens"] / (attn["decode_cpu_s"] / T), dec_tokens / (dec_c / T)]
+    print("tokens/s from wall time | from process CPU time / threads (the estimate for a machine to oneself)")
     print(f"training  {args.batches} batches x {args.batch} pairs, {train_tokens} target tokens: "
-          f"attn {tr_a:8.1f} tok/s  torch {tr_t:8.1f} tok/s  attn/torch {tr_a / tr_t:.2f}")
-    de_a, de_t = attn["decode_tokens"] / attn["decode_s"], dec_tokens / dec_s
-    print(f"greedy    {args.decode_batch} sentences, max {args.max_length}: attn {attn['decode_tokens']} tokens "
-          f"{de_a:8.1f} tok/s  torch {dec_tokens} tokens {de_t:8.1f} tok/s  attn/torch {de_a / de_t:.2f}  "
-          f"(identical outputs: {same}/{len(hyps)})")
-
+          f"attn {tr[0]:7.1f} | {tr[2]:7.1f}  torch {tr[1]:7.1f} | {tr[3]:7.1f}  "
+          f"attn/torch {tr[0] / tr[1]:.2f} | {tr[2] / tr[3]:.2f}")
+    print(f"greedy    {args.decode_batch} sentences x {args.max_length} tokens ({attn['decode_tokens']} attn, "
+          f"{dec_tokens} torch): attn {de[0]:7.1f} | {de[2]:7.1f}  torch {de[1]:7.1f} | {de[3]:7.1f}  "
+          f"attn/torch {de[0] / de[1]:.2f} | {de[2] / de[3]:.2f}  (identical outputs: {same}/{len(hyps)})")
 
 if __name__ == "__main__":
     main()

@@ -4,6 +4,7 @@
 #include "attn/ops/loss.h"
 
 #include <limits>
+#include <type_traits>
 
 #include "attn/autograd/node.h"
 #include "attn/core/dispatch.h"
@@ -166,6 +167,14 @@ Tensor fused_cross_entropy(const Tensor& logits, const Tensor& target, const Cro
   Tensor per = empty(t.shape(), x.dtype()), lse = empty(t.shape(), x.dtype());
   int64_t count = 0;
   dispatch_floating(x.dtype(), "cross_entropy", [&]<typename T>() {
+    if constexpr (std::is_same_v<T, float>) {
+      if (geo.D == 1) {  // (N, C) logits: the vectorised kernel
+        count = kernels::cross_entropy_forward_fast(per.data<float>(), lse.data<float>(), x.data<float>(),
+                                                    t.data<int64_t>(), geo.N, geo.C, o.ignore_index,
+                                                    o.label_smoothing);
+        return;
+      }
+    }
     count = kernels::cross_entropy_forward(per.data<T>(), lse.data<T>(), x.data<T>(), t.data<int64_t>(),
                                            geo.N, geo.C, geo.D, o.ignore_index, o.label_smoothing);
   });
