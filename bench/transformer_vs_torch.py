@@ -26,9 +26,9 @@ Prints tokens/s and attn/torch ratios (> 1: attn faster).
 """
 import argparse
 import json
-import math
 import os
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -36,29 +36,17 @@ import torch
 from safetensors.torch import save_file
 from torch import nn
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "fixtures"))
+import transformer as fixture  # noqa: E402  (tools/fixtures/transformer.py: the model the tests compare with)
+
 PAD, BOS, EOS = 0, 2, 3
 
 
-class Seq2Seq(nn.Module):
-    """models::Transformer in torch, with its parameter names (as tools/fixtures/transformer.py)."""
+class Seq2Seq(fixture.Seq2Seq):
+    """models::Transformer in torch (tools/fixtures/transformer.py), with encode/decode apart for greedy."""
 
     def __init__(self, V, C, H, N, F, max_len=256):
-        super().__init__()
-        self.C = C
-        self.src_embed = nn.Embedding(V, C, padding_idx=PAD)
-        self.tgt_embed = nn.Embedding(V, C, padding_idx=PAD)
-        tr = nn.Transformer(d_model=C, nhead=H, num_encoder_layers=N, num_decoder_layers=N, dim_feedforward=F,
-                            dropout=0.0, batch_first=True)
-        self.encoder, self.decoder = tr.encoder, tr.decoder
-        self.generator = nn.Linear(C, V)
-        pos = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)
-        div = torch.exp(torch.arange(0, C, 2, dtype=torch.float64) * -(math.log(10000.0) / C))
-        pe = torch.zeros(max_len, C, dtype=torch.float64)
-        pe[:, 0::2], pe[:, 1::2] = torch.sin(pos * div), torch.cos(pos * div)
-        self.pe = pe.float()
-
-    def embed(self, table, ids):
-        return table(ids) * math.sqrt(self.C) + self.pe[: ids.shape[1]]
+        super().__init__(V, V, C, H, N, F, pad=PAD, max_len=max_len)
 
     def encode(self, src):
         return self.encoder(self.embed(self.src_embed, src), src_key_padding_mask=src == PAD)
@@ -67,9 +55,6 @@ class Seq2Seq(nn.Module):
         causal = nn.Transformer.generate_square_subsequent_mask(tgt.shape[1])
         return self.decoder(self.embed(self.tgt_embed, tgt), memory, tgt_mask=causal,
                             tgt_key_padding_mask=tgt == PAD, memory_key_padding_mask=src == PAD)
-
-    def forward(self, src, tgt_in):
-        return self.generator(self.decode(tgt_in, self.encode(src), src))
 
 
 def random_batch(g, B, V):

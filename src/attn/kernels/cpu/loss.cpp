@@ -82,29 +82,12 @@ int64_t cross_entropy_forward(T* loss, T* lse, const T* x, const int64_t* target
   return count;
 }
 
-namespace {
-// max over one row in 16 lanes (GCC leaves a float max reduction scalar, even under omp simd, without
-// -ffinite-math-only; softmax.cpp's row_max does the same).
-float lanes_max(const float* x, int64_t C) {
-  constexpr int64_t kLanes = 16;
-  float lane[kLanes];
-  for (int64_t j = 0; j < kLanes; ++j) lane[j] = -std::numeric_limits<float>::infinity();
-  int64_t c = 0;
-  for (; c + kLanes <= C; c += kLanes)
-    for (int64_t j = 0; j < kLanes; ++j) lane[j] = x[c + j] > lane[j] ? x[c + j] : lane[j];
-  float m = -std::numeric_limits<float>::infinity();
-  for (int64_t j = 0; j < kLanes; ++j) m = lane[j] > m ? lane[j] : m;
-  for (; c < C; ++c) m = x[c] > m ? x[c] : m;
-  return m;
-}
-}  // namespace
-
 int64_t cross_entropy_forward_fast(float* loss, float* lse, const float* x, const int64_t* target, int64_t N,
                                    int64_t C, int64_t ignore_index, double smoothing) {
   parallel_for(N, std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(1, C)), [&](int64_t n0, int64_t n1) {
     for (int64_t n = n0; n < n1; ++n) {
       const float* p = x + n * C;  // (C)
-      const float m = lanes_max(p, C);
+      const float m = lane_max(p, C);
       const float sum_exp = lane_sum(C, [&](int64_t c) { return fast_exp(p[c] - m); });
       const float sum_x = lane_sum(C, [&](int64_t c) { return p[c]; });
       const double l = double(m) + std::log(double(sum_exp));

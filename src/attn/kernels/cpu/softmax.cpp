@@ -100,21 +100,6 @@ namespace {
 constexpr int64_t kGrainElements = 1 << 14;  // below this many elements per thread, stay serial
 constexpr int64_t kBlock = 256;              // lines per block when inner > 1
 
-// max over one row. GCC does not vectorise a float max *reduction* (even under `omp simd`) without
-// -ffinite-math-only, so the 16 lanes are explicit: each lane is an elementwise max, which it does vectorise.
-float row_max(const float* x, int64_t C) {
-  constexpr int64_t kLanes = 16;
-  float lane[kLanes];
-  for (int64_t j = 0; j < kLanes; ++j) lane[j] = -std::numeric_limits<float>::infinity();
-  int64_t c = 0;
-  for (; c + kLanes <= C; c += kLanes)
-    for (int64_t j = 0; j < kLanes; ++j) lane[j] = x[c + j] > lane[j] ? x[c + j] : lane[j];
-  float m = -std::numeric_limits<float>::infinity();
-  for (int64_t j = 0; j < kLanes; ++j) m = lane[j] > m ? lane[j] : m;
-  for (; c < C; ++c) m = x[c] > m ? x[c] : m;
-  return m;
-}
-
 // y = e^(x − m) over one row; returns Σ y.
 float exp_store_sum(float* y, const float* x, float m, int64_t C) {
   return lane_sum(C, [&](int64_t c) {
@@ -192,7 +177,7 @@ void softmax_forward_fast(float* y, const float* x, int64_t outer, int64_t C, in
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * C;  // (C)
       float* yr = y + r * C;        // (C)
-      const float inv = 1.f / exp_store_sum(yr, xr, row_max(xr, C), C);
+      const float inv = 1.f / exp_store_sum(yr, xr, lane_max(xr, C), C);
 #pragma omp simd
       for (int64_t c = 0; c < C; ++c) yr[c] *= inv;
     }
@@ -228,7 +213,7 @@ void log_softmax_forward_fast(float* y, const float* x, int64_t outer, int64_t C
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * C;
       float* yr = y + r * C;
-      const float m = row_max(xr, C);
+      const float m = lane_max(xr, C);
       const float log_sum = std::log(exp_sum(xr, m, C));
 #pragma omp simd
       for (int64_t c = 0; c < C; ++c)
