@@ -116,7 +116,10 @@ __attribute__((always_inline)) inline void store_tile(const __m512 (&acc)[MR][2]
     }
 }
 
-void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, const Tile& t) {
+// a: the tile's A values, element (r, k) at a[r·a_rs + k·a_ks] — a packed panel (a_rs = 1, a_ks = MR) or A
+// itself when it is row-major (a_rs = its row stride, a_ks = 1: no packing, each row read in order).
+void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a_ks,
+                  const float* __restrict b, const Tile& t) {
   __m512 acc[MR][2];
 #pragma GCC unroll 12
   for (int64_t r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
@@ -124,11 +127,11 @@ void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict
     const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
 #pragma GCC unroll 12
     for (int64_t r = 0; r < MR; ++r) {
-      const __m512 ar = _mm512_set1_ps(a[r]);
+      const __m512 ar = _mm512_set1_ps(a[r * a_rs]);
       acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
       acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
     }
-    a += MR;
+    a += a_ks;
     b += NR;
   }
   store_tile(acc, t);
@@ -136,12 +139,13 @@ void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict
 #else
 // The same tile in portable C++ (what a build without AVX-512 runs: correct, not tuned; matmul uses
 // OpenBLAS there, see gemm_fast_enabled).
-void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, const Tile& t) {
+void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a_ks,
+                  const float* __restrict b, const Tile& t) {
   float acc[MR][NR] = {};
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
+  for (int64_t k = 0; k < kc; ++k, a += a_ks, b += NR)
     for (int64_t r = 0; r < MR; ++r)
 #pragma omp simd
-      for (int64_t j = 0; j < NR; ++j) acc[r][j] += a[r] * b[j];
+      for (int64_t j = 0; j < NR; ++j) acc[r][j] += a[r * a_rs] * b[j];
   for (int64_t r = 0; r < t.mr; ++r)
     for (int64_t j = 0; j < t.nr; ++j) {
       float& out = t.c[r * t.rs + j * t.cs];
@@ -165,7 +169,11 @@ void gemm_block(float* C, int64_t crs, int64_t ccs, const float* A, int64_t ars,
       const bool add = accumulate || pc > 0;
       for (int64_t ic = i0; ic < i1; ic += MC) {
         const int64_t mc = std::min(MC, i1 - ic);
-        pack_panels(pa, A + ic * ars + pc * acs, mc, kc, MR, ars, acs);
+        // A row-major: full tiles read A in place, only the last, partial panel is packed (zero rows).
+        const bool direct = acs == 1;
+        const int64_t packed_from = direct ? mc / MR * MR : 0;
+        pack_panels(pa + packed_from * kc, A + (ic + packed_from) * ars + pc * acs, mc - packed_from, kc, MR,
+                    ars, acs);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const Tile t{C + (ic + ir) * crs + (jc + jr) * ccs,
@@ -174,7 +182,11 @@ void gemm_block(float* C, int64_t crs, int64_t ccs, const float* A, int64_t ars,
                          std::min(MR, mc - ir),
                          std::min(NR, nc - jr),
                          add};
-            micro_kernel(kc, pa + ir * kc, pb + jr * kc, t);
+            if (ir < packed_from) {
+              micro_kernel(kc, A + (ic + ir) * ars + pc, ars, 1, pb + jr * kc, t);
+            } else {
+              micro_kernel(kc, pa + ir * kc, 1, MR, pb + jr * kc, t);
+            }
           }
         }
       }
