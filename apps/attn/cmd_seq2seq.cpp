@@ -24,22 +24,11 @@
 
 namespace attn::cli {
 
+// cmd_train.cpp: the lines of a file; a line's word ids cut to max_len.
+std::vector<std::string> read_lines(const std::string& path);
+std::vector<int64_t> encode_line(const text::Vocab& v, const std::string& line, size_t max_len);
+
 namespace {
-
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream in(path);
-  ATTN_CHECK(in.good(), "cannot read {}", path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<int64_t> ids_of(const text::Vocab& v, const std::string& line, size_t max_len) {
-  std::vector<int64_t> ids;
-  for (int32_t id : v.encode(line)) ids.push_back(id);
-  if (ids.size() > max_len) ids.resize(max_len);
-  return ids;
-}
 
 struct Seq2SeqArgs {
   std::string train_src, train_tgt, valid_src, valid_tgt, out;
@@ -59,12 +48,12 @@ struct Seq2SeqArgs {
 
 std::vector<train::Example> pairs(const text::Vocab& sv, const text::Vocab& tv, const std::string& src,
                                   const std::string& tgt, size_t max_len) {
-  const auto s = lines_of(src), t = lines_of(tgt);
+  const auto s = read_lines(src), t = read_lines(tgt);
   ATTN_CHECK(s.size() == t.size(), "train seq2seq: {} has {} lines but {} has {}", src, s.size(), tgt,
              t.size());
   std::vector<train::Example> out;
   for (size_t i = 0; i < s.size(); ++i) {
-    train::Example e{ids_of(sv, s[i], max_len), ids_of(tv, t[i], max_len)};
+    train::Example e{encode_line(sv, s[i], max_len), encode_line(tv, t[i], max_len)};
     if (!e.src.empty() && !e.tgt.empty()) out.push_back(std::move(e));
   }
   return out;
@@ -97,8 +86,8 @@ void run_train_seq2seq(Seq2SeqArgs a) {
     sv = text::Vocab::load(a.out + "/src_vocab.txt");
     tv = text::Vocab::load(a.out + "/tgt_vocab.txt");
   } else {
-    sv = text::Vocab::build(lines_of(a.train_src), {.min_freq = a.min_freq, .max_size = a.max_vocab});
-    tv = text::Vocab::build(lines_of(a.train_tgt), {.min_freq = a.min_freq, .max_size = a.max_vocab});
+    sv = text::Vocab::build(read_lines(a.train_src), {.min_freq = a.min_freq, .max_size = a.max_vocab});
+    tv = text::Vocab::build(read_lines(a.train_tgt), {.min_freq = a.min_freq, .max_size = a.max_vocab});
     sv.save(a.out + "/src_vocab.txt");
     tv.save(a.out + "/tgt_vocab.txt");
   }
@@ -136,7 +125,7 @@ Tensor source_batch(const text::Vocab& sv, const std::vector<std::string>& lines
   std::vector<std::vector<int64_t>> ids;
   size_t S = 1;
   for (const auto& l : lines) {
-    ids.push_back(ids_of(sv, l, static_cast<size_t>(c.max_len)));
+    ids.push_back(encode_line(sv, l, static_cast<size_t>(c.max_len)));
     if (ids.back().empty()) ids.back().push_back(sv.unk_id());
     S = std::max(S, ids.back().size());
   }
