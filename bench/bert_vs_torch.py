@@ -1,4 +1,4 @@
-"""all-MiniLM-L6-v2 embedding throughput: attn vs HF transformers (PyTorch), side by side.
+"""all-MiniLM-L6-v2 embedding throughput: attn vs HF transformers (PyTorch) vs ONNX Runtime, side by side.
 
   build/<dir>/bench/bench_bert --benchmark_out=/tmp/bert.json --benchmark_out_format=json
   HF_HUB_OFFLINE=1 .venv/bin/python bench/bert_vs_torch.py /tmp/bert.json
@@ -7,7 +7,11 @@ Shapes as bench_bert.cpp: batch × tokens = 1 × 16, 32 × 128, 64 × 256, with 
 (torch.set_num_threads equal to attn's). HF runs BertModel (eager attention, eval, no_grad) on a (B, T)
 batch of random ids plus mean pooling and normalisation, the sentence-transformers recipe; the medians of
 `--repeats` timed runs are compared with attn's forward (stacked batch) and encode (each text alone, texts
-spread over the threads) paths. Prints sentences/s and attn/torch ratios (> 1: attn faster).
+spread over the threads) paths. ONNX Runtime (onnxruntime, pinned in tools/requirements.txt) runs the same
+checkpoint exported by torch.onnx.export (opset 14, dynamic batch and length; cached in
+build/bert-onnx/) with graph optimisations on, intra_op_num_threads = threads, the same pooling in numpy;
+the export is checked against torch (max-abs printed) before timing. Prints sentences/s and attn/torch,
+attn/ORT ratios (> 1: attn faster).
 """
 import argparse
 import json
@@ -16,6 +20,7 @@ import pathlib
 import statistics
 import time
 
+import numpy as np
 import torch
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -34,6 +39,11 @@ def time_hf(model, B, T, threads, repeats, min_time=0.5):
             e = (h * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
             return torch.nn.functional.normalize(e, dim=1)
 
+    return timed(run, B, threads, repeats, min_time)
+
+
+def timed(run, B, threads, repeats, min_time):
+    """Median sentences/s over `repeats` batches of >= min_time: (from wall time, from CPU time / threads)."""
     run()  # warm-up
     walls, cpus = [], []
     for _ in range(repeats):
@@ -46,6 +56,46 @@ def time_hf(model, B, T, threads, repeats, min_time=0.5):
         walls.append(B * n / (time.perf_counter() - t0))
         cpus.append(B * n / ((time.process_time() - c0) / threads))
     return statistics.median(walls), statistics.median(cpus)
+
+
+def onnx_model(model):
+    """The checkpoint as ONNX (exported once, cached), checked against torch on a padded batch."""
+    path = ROOT / "build" / "bert-onnx" / "all-MiniLM-L6-v2.onnx"
+    ids = torch.randint(1000, 30000, (2, 9), generator=torch.Generator().manual_seed(1))
+    mask = torch.ones(2, 9, dtype=torch.long)
+    mask[1, 6:] = 0
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.onnx")
+        torch.onnx.export(model, (ids, mask), str(tmp), input_names=["input_ids", "attention_mask"],
+                          output_names=["last_hidden_state"], opset_version=14,
+                          dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"},
+                                        "last_hidden_state": {0: "b", 1: "t"}})
+        tmp.rename(path)
+    import onnxruntime as ort
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    with torch.no_grad():
+        want = model(input_ids=ids, attention_mask=mask).last_hidden_state.numpy()
+    got = sess.run(["last_hidden_state"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
+    print(f"onnxruntime {ort.__version__}: {path.name} vs torch max-abs {np.abs(got - want).max():.2e}")
+    return path
+
+
+def time_ort(path, B, T, threads, repeats, min_time=0.5):
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads, so.inter_op_num_threads = threads, 1
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    ids = torch.randint(1000, 30000, (B, T), generator=torch.Generator().manual_seed(0)).numpy()
+    mask = np.ones((B, T), dtype=np.int64)
+
+    def run():
+        h = sess.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})[0]
+        e = (h * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+        return e / np.linalg.norm(e, axis=1, keepdims=True)
+
+    return timed(run, B, threads, repeats, min_time)
 
 
 def attn_rates(path):
@@ -73,9 +123,11 @@ def main():
 
     model = BertModel.from_pretrained(str(ROOT / "models" / "all-MiniLM-L6-v2"), attn_implementation="eager").eval()
     attn = attn_rates(args.attn_json)
+    onnx_path = onnx_model(model)
     print(f"torch {torch.__version__}, transformers {transformers.__version__}; sentences/s (median of {args.repeats})")
     print("rates from wall time | from process CPU time / threads (the estimate for a machine to oneself)")
-    print(f"{'B x T':>9} {'thr':>3} {'HF torch':>17} {'attn forward':>17} {'attn encode':>17} {'fwd/torch':>11} {'enc/torch':>11}")
+    print(f"{'B x T':>9} {'thr':>3} {'HF torch':>17} {'ONNX Runtime':>17} {'attn forward':>17} {'attn encode':>17}"
+          f" {'fwd/torch':>11} {'enc/torch':>11} {'fwd/ORT':>11} {'enc/ORT':>11}")
     pair = lambda v: f"{v[0]:7.1f} | {v[1]:7.1f}" if v else f"{'-':>17}"
     ratio = lambda v, h: f"{v[0] / h[0]:4.2f} | {v[1] / h[1]:4.2f}" if v else f"{'-':>11}"
     for threads in (1, 2):
@@ -84,7 +136,10 @@ def main():
             if not fwd and not enc:
                 continue
             hf = time_hf(model, B, T, threads, args.repeats)
-            print(f"{B:>4} x {T:<3} {threads:>3} {pair(hf)} {pair(fwd)} {pair(enc)} {ratio(fwd, hf):>11} {ratio(enc, hf):>11}")
+            ox = time_ort(onnx_path, B, T, threads, args.repeats)
+            print(f"{B:>4} x {T:<3} {threads:>3} {pair(hf)} {pair(ox)} {pair(fwd)} {pair(enc)} {ratio(fwd, hf):>11}"
+                  f" {ratio(enc, hf):>11} {ratio(fwd, ox):>11} {ratio(enc, ox):>11}")
+
 
 if __name__ == "__main__":
     main()
