@@ -26,8 +26,8 @@ def bleu(hyps, refs):
     return sacrebleu.corpus_bleu(hyps, [refs], lowercase=True).score if hyps else float("nan")
 
 
-def svg_chart(results, counts, path):
-    W, H, left, right, top, bottom = 640, 400, 60, 190, 40, 60
+def svg_chart(results, counts, path, title):
+    W, H, left, right, top, bottom = 720, 400, 60, 250, 40, 60
     pw, ph = W - left - right, H - top - bottom
     ymax = max(5.0, max(v for r in results.values() for v in r["buckets"] if v == v) * 1.1)
     n = len(BUCKETS)
@@ -35,11 +35,10 @@ def svg_chart(results, counts, path):
     y = lambda v: top + ph * (1 - v / ymax)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
            f'<rect width="{W}" height="{H}" fill="white"/>',
-           f'<text x="{left + pw / 2}" y="22" text-anchor="middle" font-size="14">'
-           'Multi30k test2016 de→en: BLEU by source-sentence length</text>',
+           f'<text x="{left + pw / 2}" y="22" text-anchor="middle" font-size="14">{title}</text>',
            f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="black"/>',
            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="black"/>']
-    step = 5 if ymax <= 50 else 10
+    step = next(st for lim, st in ((10, 1), (20, 2), (50, 5), (1e9, 10)) if ymax <= lim)
     for v in range(0, int(ymax) + 1, step):
         out.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + pw}" y2="{y(v):.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>')
@@ -68,6 +67,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--title", default="Multi30k test2016 de→en: BLEU by source-sentence length")
     args = ap.parse_args()
     src = open(os.path.join(args.data, "test_2016_flickr.de"), encoding="utf-8").read().splitlines()
     refs = open(os.path.join(args.data, "test_2016_flickr.en"), encoding="utf-8").read().splitlines()
@@ -91,7 +91,7 @@ def main():
     with open(os.path.join(args.out, "bleu_by_length.json"), "w") as f:
         json.dump({"sacrebleu": sacrebleu.__version__, "lowercase": True,
                    "buckets": [label(*b) for b in BUCKETS], "counts": counts, "models": results}, f, indent=1)
-    svg_chart(results, counts, os.path.join(args.out, "bleu_by_length.svg"))
+    svg_chart(results, counts, os.path.join(args.out, "bleu_by_length.svg"), args.title)
     print(f"sacreBLEU {sacrebleu.__version__}, lowercased, test2016 ({len(refs)} sentences)")
     print("| model | BLEU | " + " | ".join(f"{label(*b)} (n={c})" for b, c in zip(BUCKETS, counts)) + " |")
     print("|---|---|" + "---|" * len(BUCKETS))

@@ -46,11 +46,12 @@ if [[ " $steps " == *" translate "* ]]; then
     ATTN_NUM_THREADS=$threads nice -n 5 "$attn" translate --model "$out/$m" --beam 1 --batch 64 \
       < "$data/test_2016_flickr.de" > "$out/$m.hyp.txt"
   done
-  # The alignment picture: a real test sentence (line 5 of test2016) through the Bahdanau model.
-  sentence=$(sed -n 5p "$data/test_2016_flickr.de")
+  # The alignment picture: a real test sentence (line 10 of test2016) through the Bahdanau model.
+  sentence=$(sed -n 10p "$data/test_2016_flickr.de")
   "$attn" viz attention --model "$out/bahdanau" "$sentence" -o "$out/bahdanau_alignment.svg"
 fi
 
 if [[ " $steps " == *" evaluate "* ]]; then
-  "$here/.venv/bin/python" "$here/bench/seq2seq_story.py" --data "$data" --out "$out"
+  "$here/.venv/bin/python" "$here/bench/seq2seq_story.py" --data "$data" --out "$out" \
+    --title "Multi30k test2016 de→en, after $epochs epoch(s): BLEU by source length"
 fi
