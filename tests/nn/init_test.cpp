@@ -148,3 +148,29 @@ TEST(Init, SameSeedSameValues) {
 
 }  // namespace
 }  // namespace attn
+
+namespace attn {
+namespace {
+
+// SkipInitGuard (HF's no_init_weights): inside it every init function leaves the tensor alone; it nests and
+// ends with its scope.
+TEST(Init, SkipInitGuardLeavesTensorsAloneUntilItEnds) {
+  const Tensor t = full({3, 4}, 7.0);
+  {
+    nn::init::SkipInitGuard outer;
+    {
+      nn::init::SkipInitGuard inner;
+      nn::init::normal_(t);
+    }
+    EXPECT_TRUE(nn::init::init_skipped());  // still inside `outer`
+    nn::init::kaiming_uniform_(t);
+    nn::init::ones_(t);
+    EXPECT_EQ(to_vector<float>(t), std::vector<float>(12, 7.f));
+  }
+  EXPECT_FALSE(nn::init::init_skipped());
+  nn::init::ones_(t);
+  EXPECT_EQ(to_vector<float>(t), std::vector<float>(12, 1.f));
+}
+
+}  // namespace
+}  // namespace attn

@@ -8,6 +8,7 @@
 
 #include "attn/io/safetensors.h"
 #include "attn/nn/attention.h"
+#include "attn/nn/init.h"
 #include "attn/ops/activation.h"
 #include "attn/ops/binary.h"
 #include "attn/ops/shape.h"
@@ -266,7 +267,11 @@ std::unique_ptr<BertModel> BertModel::from_pretrained(const std::string& dir_str
     sd.emplace(key, file.tensor(name));
   }
   li.has_pooler = sd.count("pooler.dense.weight") != 0;
-  auto model = std::make_unique<BertModel>(config, li.has_pooler);
+  std::unique_ptr<BertModel> model;
+  {
+    nn::init::SkipInitGuard no_init;  // every parameter is loaded below (a missing one is an error)
+    model = std::make_unique<BertModel>(config, li.has_pooler);
+  }
 
   const nn::StateDict own = model->state_dict();
   std::vector<std::string> missing;

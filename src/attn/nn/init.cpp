@@ -10,6 +10,8 @@
 namespace attn::nn::init {
 
 namespace {
+thread_local bool skip_init = false;
+
 // Writes `values` (same shape) into t's storage without recording a graph (t may be a view).
 void assign(const Tensor& t, const Tensor& values) {
   NoGradGuard no_grad;
@@ -49,15 +51,22 @@ std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& t) {
   return {t.size(1) * receptive, t.size(0) * receptive};
 }
 
+SkipInitGuard::SkipInitGuard() : previous_(skip_init) { skip_init = true; }
+SkipInitGuard::~SkipInitGuard() { skip_init = previous_; }
+bool init_skipped() { return skip_init; }
+
 void uniform_(const Tensor& t, double a, double b, Generator& gen) {
+  if (skip_init) return;
   assign(t, uniform(t.shape(), a, b, gen, t.dtype()));
 }
 
 void normal_(const Tensor& t, double mean, double std, Generator& gen) {
+  if (skip_init) return;
   assign(t, normal(t.shape(), mean, std, gen, t.dtype()));
 }
 
 void trunc_normal_(const Tensor& t, double mean, double std, double a, double b, Generator& gen) {
+  if (skip_init) return;
   ATTN_CHECK(a < b && std > 0, "trunc_normal_: expected a < b and std > 0, got a={} b={} std={}", a, b, std);
   std::vector<double> v(static_cast<size_t>(t.numel()));
   for (double& x : v) {
@@ -67,11 +76,15 @@ void trunc_normal_(const Tensor& t, double mean, double std, double a, double b,
   assign(t, convert(from_vector(v, t.shape()), t.dtype()));
 }
 
-void constant_(const Tensor& t, double value) { assign(t, full(t.shape(), value, t.dtype())); }
+void constant_(const Tensor& t, double value) {
+  if (skip_init) return;
+  assign(t, full(t.shape(), value, t.dtype()));
+}
 void zeros_(const Tensor& t) { constant_(t, 0.0); }
 void ones_(const Tensor& t) { constant_(t, 1.0); }
 
 void xavier_uniform_(const Tensor& t, double gain, Generator& gen) {
+  if (skip_init) return;
   auto [fan_in, fan_out] = calculate_fan_in_and_fan_out(t);
   const double std = gain * std::sqrt(2.0 / static_cast<double>(fan_in + fan_out));
   const double a = std::sqrt(3.0) * std;  // U(−a, a) has standard deviation a/√3
@@ -79,11 +92,13 @@ void xavier_uniform_(const Tensor& t, double gain, Generator& gen) {
 }
 
 void xavier_normal_(const Tensor& t, double gain, Generator& gen) {
+  if (skip_init) return;
   auto [fan_in, fan_out] = calculate_fan_in_and_fan_out(t);
   normal_(t, 0.0, gain * std::sqrt(2.0 / static_cast<double>(fan_in + fan_out)), gen);
 }
 
 void kaiming_uniform_(const Tensor& t, double a, FanMode mode, Nonlinearity nonlinearity, Generator& gen) {
+  if (skip_init) return;
   const double std =
       calculate_gain(nonlinearity, a) / std::sqrt(static_cast<double>(fan(t, mode, "kaiming_uniform_")));
   const double bound = std::sqrt(3.0) * std;
@@ -91,6 +106,7 @@ void kaiming_uniform_(const Tensor& t, double a, FanMode mode, Nonlinearity nonl
 }
 
 void kaiming_normal_(const Tensor& t, double a, FanMode mode, Nonlinearity nonlinearity, Generator& gen) {
+  if (skip_init) return;
   const double std =
       calculate_gain(nonlinearity, a) / std::sqrt(static_cast<double>(fan(t, mode, "kaiming_normal_")));
   normal_(t, 0.0, std, gen);
