@@ -9,6 +9,7 @@ ignore_missing), stores the symmetric matrix once and writes W only; attn writes
 also run with -model 1 (W only).
 
 usage: .venv/bin/python bench/glove_bench.py [--corpus FILE] [--epochs 10] [--window 10] [--threads 2]
+       [--attn-models 2,1]
 """
 import argparse
 import os
@@ -55,15 +56,16 @@ def main():
     ap.add_argument("--min-count", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "embed-bench"))
+    ap.add_argument("--attn-models", default="2,1", help="attn -model values to run: 2 = W + W~, 1 = W")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     common = ["-input", a.corpus, "-dim", str(a.dim), "-window", str(a.window), "-epoch", str(a.epochs),
               "-min-count", str(a.min_count), "-threads", str(a.threads), "-eta", "0.05", "-progress", "0",
               "-temp-dir", a.out]
-    runs = [("attn W+W~", [a.attn, "glove", "-output", f"{a.out}/glove_attn2"] + common, f"{a.out}/glove_attn2.bin"),
-            ("attn W", [a.attn, "glove", "-output", f"{a.out}/glove_attn1", "-model", "1"] + common,
-             f"{a.out}/glove_attn1.bin"),
-            ("glove-python W", [sys.executable, "-c", PEER, a.corpus, f"{a.out}/glove_peer.vec", str(a.dim),
+    names = {"2": "attn W+W~", "1": "attn W"}
+    runs = [(names[m], [a.attn, "glove", "-output", f"{a.out}/glove_attn{m}", "-model", m] + common,
+             f"{a.out}/glove_attn{m}.bin") for m in a.attn_models.split(",") if m]
+    runs += [("glove-python W", [sys.executable, "-c", PEER, a.corpus, f"{a.out}/glove_peer.vec", str(a.dim),
                                 str(a.window), str(a.epochs), str(a.min_count), str(a.threads), "0.05"],
              f"{a.out}/glove_peer.vec")]
     print(f"corpus {a.corpus}; dim {a.dim} window {a.window} epochs {a.epochs} min_count {a.min_count} "
