@@ -94,7 +94,8 @@ nlohmann::json metrics_json(const FinetuneArgs& a, const train::FinetuneResult& 
           {"threads", get_num_threads()},
           {"steps", r.steps},
           {"wall_seconds", r.seconds},
-          {"per_epoch", epochs}};
+          {"per_epoch", epochs},
+          {"step_losses", r.step_losses}};
 }
 
 void run_finetune(const FinetuneArgs& a) {
@@ -104,7 +105,8 @@ void run_finetune(const FinetuneArgs& a) {
   const auto labels = train::label_set(train_table);
   ATTN_CHECK(labels.size() >= 2, "{}: column \"{}\" has only one label (\"{}\"); classification needs two",
              a.train, a.columns.label, labels[0]);
-  Generator gen(a.opt.seed);  // the classifier's initialisation and dropout
+  train::label_ids(dev_table, labels);  // an unknown dev label fails before the model loads
+  Generator gen(a.opt.seed);            // the classifier's initialisation and dropout
   models::ClassifierLoadInfo info;
   auto model =
       models::BertForSequenceClassification::from_pretrained(a.model, {.labels = labels}, &info, gen);

@@ -104,9 +104,8 @@ std::vector<std::string> label_set(const LabelledTable& table) {
   return {s.begin(), s.end()};
 }
 
-ClassificationData encode_table(const text::Tokenizer& tokenizer, const LabelledTable& table,
-                                const std::vector<std::string>& id2label) {
-  ClassificationData d;
+std::vector<int64_t> label_ids(const LabelledTable& table, const std::vector<std::string>& id2label) {
+  std::vector<int64_t> ids;
   for (size_t i = 0; i < table.labels.size(); ++i) {
     const auto it = std::find(id2label.begin(), id2label.end(), table.labels[i]);
     if (it == id2label.end()) {
@@ -115,8 +114,15 @@ ClassificationData encode_table(const text::Tokenizer& tokenizer, const Labelled
       throw_error(ErrorKind::Format, "{}:{}: unknown label \"{}\" (the model's labels: {})", table.path,
                   table.lines[i], table.labels[i], known);
     }
-    d.labels.push_back(it - id2label.begin());
+    ids.push_back(it - id2label.begin());
   }
+  return ids;
+}
+
+ClassificationData encode_table(const text::Tokenizer& tokenizer, const LabelledTable& table,
+                                const std::vector<std::string>& id2label) {
+  ClassificationData d;
+  d.labels = label_ids(table, id2label);
   if (table.pairs.empty()) {
     d.encodings = tokenizer.encode_batch(table.texts);
   } else {
@@ -291,8 +297,8 @@ FinetuneResult finetune_classifier(models::BertForSequenceClassification& model,
 }
 
 void save_finetune_curve(const FinetuneResult& r, const std::string& path, const std::string& title) {
-  viz::Series steps{"train loss (batch)", {}, {}}, smooth{"train loss (mean of 50 steps)", {}, {}},
-      dev{"dev loss (epoch end)", {}, {}, true};
+  // Short legend names: the legend column of line_plot is narrow.
+  viz::Series steps{"batch loss", {}, {}}, smooth{"50-step mean", {}, {}}, dev{"dev loss", {}, {}, true};
   double window = 0;
   for (size_t i = 0; i < r.step_losses.size(); ++i) {
     steps.x.push_back(static_cast<double>(i + 1));
@@ -306,7 +312,7 @@ void save_finetune_curve(const FinetuneResult& r, const std::string& path, const
     dev.y.push_back(e.dev.loss);
   }
   std::vector<viz::Series> series{steps, smooth};
-  if (!dev.x.empty()) series.push_back(dev);
+  if (dev.x.size() >= 2) series.push_back(dev);  // one point draws no line
   viz::line_plot(series, {.title = title, .x_label = "optimizer step", .y_label = "cross-entropy"})
       .save(path);
 }

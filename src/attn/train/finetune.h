@@ -50,8 +50,11 @@ struct ClassificationData {
   std::vector<int64_t> labels;
 };
 
-// Tokenizes every row (sentence pairs when the table has them) and maps labels to ids by id2label; a label
-// outside id2label is an error naming the file, line and the known labels.
+// The class id of every row's label; a label outside id2label is an error naming the file, line and the
+// known labels.
+std::vector<int64_t> label_ids(const LabelledTable& table, const std::vector<std::string>& id2label);
+
+// Tokenizes every row (sentence pairs when the table has them) and maps labels to ids (label_ids).
 ClassificationData encode_table(const text::Tokenizer& tokenizer, const LabelledTable& table,
                                 const std::vector<std::string>& id2label);
 
@@ -105,7 +108,7 @@ EvalResult evaluate_classifier(models::BertForSequenceClassification& model, con
 Tensor classify_logits(models::BertForSequenceClassification& model,
                        const std::vector<text::Encoding>& encodings, size_t batch_size = 64);
 
-// The loss curve: step losses (and their running mean over `smooth` steps) plus the dev loss per epoch.
+// The loss curve: every step's batch loss, its 50-step running mean, and the dev loss per epoch (2+ epochs).
 void save_finetune_curve(const FinetuneResult& result, const std::string& path, const std::string& title);
 
 }  // namespace attn::train
