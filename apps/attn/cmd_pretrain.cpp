@@ -230,7 +230,7 @@ void write_log(const std::string& out, const Log& g, const nlohmann::json& meta)
   const size_t w = 50;
   auto plot = [&](const std::string& name, const std::string& label, const std::vector<double>& train,
                   const std::vector<double>& held_out) {
-    viz::line_plot({{fmt::format("train (mean of {} steps)", w), g.step, running_mean(train, w)},
+    viz::line_plot({{fmt::format("train (avg {})", w), g.step, running_mean(train, w)},
                     {"held-out pairs", g.eval_step, held_out, true}},
                    {.title = "attn pretrain bert: " + label, .x_label = "step", .y_label = label})
         .save(out + "/" + name + ".svg");
