@@ -347,26 +347,12 @@ int64_t train_loop(Run& r, Log& log) {
   return step;
 }
 
-void run_pretrain(const PretrainArgs& a) {
-  ATTN_CHECK(a.doc_split == "file" || a.doc_split == "blank",
-             "pretrain bert: --doc-split must be file or blank, got '{}'", a.doc_split);
-  ATTN_CHECK(
-      a.steps > 0 && a.batch_size > 0 && a.max_seq_len >= 8 && a.eval_every > 0,
-      "pretrain bert: --steps, --batch-size, --eval-every must be positive and --max-seq-len at least 8");
-  if (a.threads > 0) set_num_threads(a.threads);
-  fs::create_directories(a.out);
-  const auto files = corpus_files(a.corpus, a.max_docs);
-  const auto docs = models::read_documents(
-      files, a.doc_split == "file" ? models::DocumentSplit::File : models::DocumentSplit::BlankLine);
-  const text::Tokenizer tok = make_tokenizer(a, docs);
-  const std::string tokenizer_dir = a.out + "/tokenizer";
-  fs::create_directories(tokenizer_dir);
-  tok.save(tokenizer_dir + "/tokenizer.json");
-  Generator gen(a.seed);
-  const Data data = make_pairs(a, models::tokenize_documents(docs, tok), gen);
-  const models::BertConfig config = make_config(a, static_cast<int64_t>(tok.vocab_size()));
-  models::BertForPreTraining model(config, gen);
-  models::init_bert_weights(model, config.initializer_range, gen);
+// Prints what the run is made of (and the held-out NSP majority baseline); returns it for log.json.
+nlohmann::json announce(const PretrainArgs& a, size_t n_files,
+                        const std::vector<std::vector<std::string>>& docs, const text::Tokenizer& tok,
+                        const Data& data, const models::BertForPreTraining& model) {
+  const models::BertConfig& config = model.config;
+  const size_t files_size = n_files;
   int64_t n_params = 0;
   for (const auto& p : model.parameters()) n_params += p.numel();
   size_t n_sentences = 0;
@@ -375,11 +361,11 @@ void run_pretrain(const PretrainArgs& a) {
       stderr,
       "attn pretrain bert: %zu files, %zu documents, %zu sentences; vocab %zu; %zu training pairs, %zu "
       "held out; %lld layers x %lld hidden, %lld heads; %.2fM parameters; %d thread(s)\n",
-      files.size(), docs.size(), n_sentences, tok.vocab_size(), data.train.size(), data.held_out.size(),
+      files_size, docs.size(), n_sentences, tok.vocab_size(), data.train.size(), data.held_out.size(),
       static_cast<long long>(config.num_hidden_layers), static_cast<long long>(config.hidden_size),
       static_cast<long long>(config.num_attention_heads), static_cast<double>(n_params) / 1e6,
       get_num_threads());
-  nlohmann::json meta = {{"files", files.size()},
+  nlohmann::json meta = {{"files", files_size},
                          {"documents", docs.size()},
                          {"sentences", n_sentences},
                          {"vocab_size", tok.vocab_size()},
@@ -404,6 +390,30 @@ void run_pretrain(const PretrainArgs& a) {
                                   random_next, static_cast<int64_t>(data.held_out.size()) - random_next)) /
                                   static_cast<double>(data.held_out.size()));
   meta["held_out_random_next"] = random_next;
+  return meta;
+}
+
+void run_pretrain(const PretrainArgs& a) {
+  ATTN_CHECK(a.doc_split == "file" || a.doc_split == "blank",
+             "pretrain bert: --doc-split must be file or blank, got '{}'", a.doc_split);
+  ATTN_CHECK(
+      a.steps > 0 && a.batch_size > 0 && a.max_seq_len >= 8 && a.eval_every > 0,
+      "pretrain bert: --steps, --batch-size, --eval-every must be positive and --max-seq-len at least 8");
+  if (a.threads > 0) set_num_threads(a.threads);
+  fs::create_directories(a.out);
+  const auto files = corpus_files(a.corpus, a.max_docs);
+  const auto docs = models::read_documents(
+      files, a.doc_split == "file" ? models::DocumentSplit::File : models::DocumentSplit::BlankLine);
+  const text::Tokenizer tok = make_tokenizer(a, docs);
+  const std::string tokenizer_dir = a.out + "/tokenizer";
+  fs::create_directories(tokenizer_dir);
+  tok.save(tokenizer_dir + "/tokenizer.json");
+  Generator gen(a.seed);
+  const Data data = make_pairs(a, models::tokenize_documents(docs, tok), gen);
+  const models::BertConfig config = make_config(a, static_cast<int64_t>(tok.vocab_size()));
+  models::BertForPreTraining model(config, gen);
+  models::init_bert_weights(model, config.initializer_range, gen);
+  const nlohmann::json meta = announce(a, files.size(), docs, tok, data, model);
   Run run{a, model, data, models::SpecialIds::from_tokenizer(tok), tokenizer_dir, meta};
   Log log;
   const int64_t steps = train_loop(run, log);
