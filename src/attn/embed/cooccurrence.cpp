@@ -171,7 +171,13 @@ std::vector<CoocRecord> read_cooccurrences(const std::string& path) {
 
 void shuffle_cooccurrences(const std::string& input, const std::string& output, int64_t memory_bytes,
                            uint64_t seed, const std::string& temp_dir) {
-  const size_t chunk = std::max<size_t>(1024, static_cast<size_t>(memory_bytes) / sizeof(CoocRecord));
+  // A chunk never exceeds the input: buf is value-initialised, so a budget-sized chunk would be resident even
+  // for a small file. The output is unchanged (with fewer records than the budget there is one part either
+  // way).
+  const size_t records = static_cast<size_t>(TokenReader::file_size(input)) / sizeof(CoocRecord);
+  const size_t chunk =
+      std::min(std::max<size_t>(1024, static_cast<size_t>(memory_bytes) / sizeof(CoocRecord)),
+               std::max<size_t>(1, records));
   Generator gen(seed);
   auto shuffle = [&](std::vector<CoocRecord>& v) {
     for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[gen.randint(i)]);
