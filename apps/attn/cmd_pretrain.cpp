@@ -352,7 +352,6 @@ nlohmann::json announce(const PretrainArgs& a, size_t n_files,
                         const std::vector<std::vector<std::string>>& docs, const text::Tokenizer& tok,
                         const Data& data, const models::BertForPreTraining& model) {
   const models::BertConfig& config = model.config;
-  const size_t files_size = n_files;
   int64_t n_params = 0;
   for (const auto& p : model.parameters()) n_params += p.numel();
   size_t n_sentences = 0;
@@ -361,11 +360,11 @@ nlohmann::json announce(const PretrainArgs& a, size_t n_files,
       stderr,
       "attn pretrain bert: %zu files, %zu documents, %zu sentences; vocab %zu; %zu training pairs, %zu "
       "held out; %lld layers x %lld hidden, %lld heads; %.2fM parameters; %d thread(s)\n",
-      files_size, docs.size(), n_sentences, tok.vocab_size(), data.train.size(), data.held_out.size(),
+      n_files, docs.size(), n_sentences, tok.vocab_size(), data.train.size(), data.held_out.size(),
       static_cast<long long>(config.num_hidden_layers), static_cast<long long>(config.hidden_size),
       static_cast<long long>(config.num_attention_heads), static_cast<double>(n_params) / 1e6,
       get_num_threads());
-  nlohmann::json meta = {{"files", files_size},
+  nlohmann::json meta = {{"files", n_files},
                          {"documents", docs.size()},
                          {"sentences", n_sentences},
                          {"vocab_size", tok.vocab_size()},
