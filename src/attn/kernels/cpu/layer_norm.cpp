@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -107,16 +108,41 @@ void layer_norm_forward_fast(float* out, float* mean, float* rstd, const float* 
 namespace {
 constexpr int64_t kRowsPerChunk = 32;  // backward: dw/db partial sums are kept per chunk of rows
 
-// {mean_C(dout·w), mean_C(dout·w·norm)} of one row: two lane_sums (16 lanes each, fixed order) over the
-// row, which is in L1 after the first. (One loop with two 16-float lane arrays made GCC keep them on the
-// stack: a store-to-load dependency through memory every iteration, 2× slower.)
+// {mean_C(dout·w), mean_C(dout·w·norm)} of one row in one pass over dout and x (two memory streams at once:
+// one thread's bandwidth needs both in flight), 16 lanes each in GCC vector registers, reduced in
+// lane_sum's order (lanes, then halves 8, 4, 2, 1, then the tail). Plain float[16] lane arrays here were
+// kept on the stack by GCC — a store-to-load chain every iteration.
 std::pair<float, float> backward_row_means(const float* dout, const float* x, const float* w, float m,
                                            float s, int64_t C) {
-  const float a = w ? lane_sum(C, [&](int64_t c) { return dout[c] * w[c]; })
-                    : lane_sum(C, [&](int64_t c) { return dout[c]; });
-  const float an = w ? lane_sum(C, [&](int64_t c) { return dout[c] * w[c] * ((x[c] - m) * s); })
-                     : lane_sum(C, [&](int64_t c) { return dout[c] * ((x[c] - m) * s); });
-  return {a / static_cast<float>(C), an / static_cast<float>(C)};
+  using v16 = float __attribute__((vector_size(64)));
+  v16 va = {}, vn = {};
+  int64_t c = 0;
+  for (; c + 16 <= C; c += 16) {
+    v16 d, xv, wv;
+    std::memcpy(&d, dout + c, sizeof d);
+    std::memcpy(&xv, x + c, sizeof xv);
+    if (w) {
+      std::memcpy(&wv, w + c, sizeof wv);
+      d *= wv;
+    }
+    va += d;
+    vn += d * ((xv - m) * s);
+  }
+  float la[16], ln[16];
+  std::memcpy(la, &va, sizeof la);
+  std::memcpy(ln, &vn, sizeof ln);
+  for (int64_t h = 8; h > 0; h /= 2) {
+    for (int64_t j = 0; j < h; ++j) {
+      la[j] += la[j + h];
+      ln[j] += ln[j + h];
+    }
+  }
+  for (; c < C; ++c) {
+    const float dnorm = dout[c] * (w ? w[c] : 1.f);
+    la[0] += dnorm;
+    ln[0] += dnorm * ((x[c] - m) * s);
+  }
+  return {la[0] / static_cast<float>(C), ln[0] / static_cast<float>(C)};
 }
 
 // One row of backward: dx = rstd·(dout·w − mean(dout·w) − norm·mean(dout·w·norm)) (written, not added:
