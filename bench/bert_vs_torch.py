@@ -17,11 +17,11 @@ import argparse
 import json
 import os
 import pathlib
-import statistics
-import time
 
 import numpy as np
 import torch
+
+from peer_timing import timed
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHAPES = [(1, 16), (32, 128), (64, 256)]
@@ -40,22 +40,6 @@ def time_hf(model, B, T, threads, repeats, min_time=0.5):
             return torch.nn.functional.normalize(e, dim=1)
 
     return timed(run, B, threads, repeats, min_time)
-
-
-def timed(run, B, threads, repeats, min_time):
-    """Median sentences/s over `repeats` batches of >= min_time: (from wall time, from CPU time / threads)."""
-    run()  # warm-up
-    walls, cpus = [], []
-    for _ in range(repeats):
-        n, t0, c0 = 0, time.perf_counter(), time.process_time()
-        while True:
-            run()
-            n += 1
-            if time.perf_counter() - t0 >= min_time:
-                break
-        walls.append(B * n / (time.perf_counter() - t0))
-        cpus.append(B * n / ((time.process_time() - c0) / threads))
-    return statistics.median(walls), statistics.median(cpus)
 
 
 def onnx_model(model):

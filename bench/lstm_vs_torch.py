@@ -10,10 +10,10 @@ process CPU time / threads (the estimate for a machine to oneself), and attn/tor
 """
 import argparse
 import json
-import statistics
-import time
 
 import torch
+
+from peer_timing import timed
 
 
 def time_torch(B, T, H, L, threads, repeats, min_time=1.0):
@@ -29,18 +29,7 @@ def time_torch(B, T, H, L, threads, repeats, min_time=1.0):
         out, _ = lstm(x)
         (out * g).sum().backward()
 
-    run()  # warm-up
-    walls, cpus = [], []
-    for _ in range(repeats):
-        n, t0, c0 = 0, time.perf_counter(), time.process_time()
-        while True:
-            run()
-            n += 1
-            if time.perf_counter() - t0 >= min_time:
-                break
-        walls.append(B * T * n / (time.perf_counter() - t0))
-        cpus.append(B * T * n / ((time.process_time() - c0) / threads))
-    return statistics.median(walls), statistics.median(cpus)
+    return timed(run, B * T, threads, repeats, min_time)
 
 
 def attn_rates(path):
