@@ -4,7 +4,7 @@
 // --out gets src_vocab.txt, tgt_vocab.txt, config.json ("model_type": "seq2seq"), model.safetensors,
 // checkpoint/, loss.svg; `attn translate` and `attn viz attention` read it back (they dispatch on
 // config.json's model_type to translate_seq2seq / viz_seq2seq_attention below).
-//   attn train seq2seq --attention bahdanau --bidirectional --train-src train.de --train-tgt train.en \
+//   attn train seq2seq --attention bahdanau --bidirectional --train-src train.de --train-tgt train.en
 //        --valid-src val.de --valid-tgt val.en --out runs/bahdanau --epochs 5 --max-tokens 3000
 #include <cstdio>
 #include <filesystem>

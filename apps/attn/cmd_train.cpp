@@ -5,7 +5,7 @@
 // files (--tokenizer-src/--tokenizer-tgt), saved as src_tokenizer.json, tgt_tokenizer.json. Everything
 // goes to --out with config.json, model.safetensors, checkpoint/, loss.svg; `attn translate --model DIR`
 // reads it back.
-//   attn train transformer --train-src train.de --train-tgt train.en --valid-src val.de --valid-tgt val.en \
+//   attn train transformer --train-src train.de --train-tgt train.en --valid-src val.de --valid-tgt val.en
 //        --out runs/de-en --joint-vocab 8000 --d-model 256 --layers 3 --epochs 10 --max-tokens 4000
 #include <cstdio>
 #include <fstream>

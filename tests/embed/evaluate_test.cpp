@@ -68,7 +68,9 @@ TEST(KeyedVectors, MostSimilarExcludesTheWordAndRanksByCosine) {
   for (size_t i = 0; i < ns.size(); ++i) {
     EXPECT_NE(ns[i].word, "france");
     EXPECT_NEAR(ns[i].score, kv.similarity("france", ns[i].word), 1e-5);
-    if (i > 0) EXPECT_GE(ns[i - 1].score, ns[i].score);
+    if (i > 0) {
+      EXPECT_GE(ns[i - 1].score, ns[i].score);
+    }
   }
   EXPECT_THROW(kv.most_similar("atlantis", 3), Error);
 }

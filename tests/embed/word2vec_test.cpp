@@ -76,9 +76,7 @@ INSTANTIATE_TEST_SUITE_P(
     Models, Word2VecLearns,
     ::testing::Values(Case{Word2VecModel::SkipGram, 5, false}, Case{Word2VecModel::Cbow, 5, false},
                       Case{Word2VecModel::SkipGram, 0, true}, Case{Word2VecModel::Cbow, 0, true}),
-    [](const auto& info) {
-      return std::string(model_name(info.param.model)) + (info.param.hs ? "_hs" : "_neg");
-    });
+    [](const auto& p) { return std::string(model_name(p.param.model)) + (p.param.hs ? "_hs" : "_neg"); });
 
 TEST(Word2Vec, OneThreadWithASeedIsRepeatable) {
   TempDir tmp;

@@ -73,7 +73,7 @@ TEST_P(SoftmaxKernel, FastMatchesReference) {
   }
 }
 INSTANTIATE_TEST_SUITE_P(Kernels, SoftmaxKernel, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "log_softmax" : "softmax"; });
+                         [](const auto& p) { return p.param ? "log_softmax" : "softmax"; });
 
 TEST(SoftmaxKernel, FullyMaskedRowIsNaN) {
   const float inf = std::numeric_limits<float>::infinity();

@@ -215,9 +215,10 @@ TEST(PretrainingData, WholeWordMaskingSelectsWholeWords) {
       // right after [CLS]/[SEP] (truncation cut its word) is a word of its own here; HF's collator would
       // glue it to the word before the [SEP] — attn's deviation, on purpose.
       const bool after_special = j - 1 == 0 || j - 1 == static_cast<int64_t>(ps[r]->a.ids.size()) + 1;
-      if (cont[static_cast<size_t>(j)] && !after_special)
+      if (cont[static_cast<size_t>(j)] && !after_special) {
         EXPECT_EQ(sel, b.labels.at<int64_t>({static_cast<int64_t>(r), j - 1}) != -100)
             << "row " << r << " pos " << j;
+      }
     }
     ASSERT_LE(n, T);
     // At most round(0.15 · n_tokens) tokens, and at least one, per row (DataCollatorForWholeWordMask).

@@ -93,7 +93,7 @@ TEST_P(Seq2SeqTorch, LogitsAttentionLossAndGradientsMatch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Decoders, Seq2SeqTorch, ::testing::ValuesIn(cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& p) { return p.param.name; });  // not `info`: -Wshadow
 
 // The attention weights are a distribution over the real source tokens only.
 TEST(Seq2Seq, AttentionIsZeroOnPaddingAndSumsToOne) {
@@ -110,7 +110,9 @@ TEST(Seq2Seq, AttentionIsZeroOnPaddingAndSumsToOne) {
       double total = 0;
       for (int64_t s = 0; s < 6; ++s) {
         const float w = v[(b * 5 + t) * 6 + s];
-        if (s >= lengths[b]) EXPECT_EQ(w, 0.0f) << b << " " << t << " " << s;
+        if (s >= lengths[b]) {
+          EXPECT_EQ(w, 0.0f) << b << " " << t << " " << s;
+        }
         total += w;
       }
       EXPECT_NEAR(total, 1.0, 1e-6);

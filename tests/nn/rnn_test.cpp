@@ -128,8 +128,8 @@ INSTANTIATE_TEST_SUITE_P(
                       LayerCase{"rnn_relu", true}, LayerCase{"lstm", false}, LayerCase{"lstm", true},
                       LayerCase{"gru", false}, LayerCase{"gru", true}, LayerCase{"rnn_tanh", true, true},
                       LayerCase{"lstm", true, true}, LayerCase{"gru", true, true}),
-    [](const auto& info) {
-      return info.param.name + (info.param.f64 ? "64" : "") + (info.param.packed ? "_packed" : "_full");
+    [](const auto& p) {  // not `info`: that name is the macro's own parameter (-Wshadow)
+      return p.param.name + (p.param.f64 ? "64" : "") + (p.param.packed ? "_packed" : "_full");
     });
 
 class CellVsTorch : public ::testing::TestWithParam<std::string> {};
@@ -176,7 +176,7 @@ TEST_P(CellVsTorch, OutputsAndGradientsMatch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, CellVsTorch, ::testing::Values("rnn_tanh", "rnn_relu", "lstm", "gru"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& p) { return p.param; });
 
 // Gradient checks (f64, finite differences) of each step function on tiny shapes: B = 2, H = 3, and the
 // input projection gi given directly (G·H wide). Inputs: gi, h, [c,] w_hh, b_hh.

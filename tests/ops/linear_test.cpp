@@ -39,7 +39,9 @@ TEST_P(LinearTorch, MatchesPyTorch) {
     y.backward(f[p + "gy"]);
     EXPECT_TENSOR_NEAR(x.grad(), f[p + "grad_x"], atol, rtol);
     EXPECT_TENSOR_NEAR(w.grad(), f[p + "grad_weight"], atol, rtol);
-    if (b.defined()) EXPECT_TENSOR_NEAR(b.grad(), f[p + "grad_bias"], atol, rtol);
+    if (b.defined()) {
+      EXPECT_TENSOR_NEAR(b.grad(), f[p + "grad_bias"], atol, rtol);
+    }
   }
 }
 INSTANTIATE_TEST_SUITE_P(Ops, LinearTorch, ::testing::Values("f32", "f64"));

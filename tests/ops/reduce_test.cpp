@@ -91,7 +91,9 @@ TEST_P(ReduceVsTorch, ForwardIndicesAndGradientsMatch) {
     Tensor idx;
     Tensor y = fn(x, idx);
     EXPECT_TENSOR_NEAR(y, f[name + ".y"], atol, rtol);
-    if (f.has(name + ".idx")) EXPECT_EQ(to_vector<int64_t>(idx), to_vector<int64_t>(f[name + ".idx"]));
+    if (f.has(name + ".idx")) {
+      EXPECT_EQ(to_vector<int64_t>(idx), to_vector<int64_t>(f[name + ".idx"]));
+    }
     y.backward(to_dtype(f[name + ".gy"], dtype));
     EXPECT_TENSOR_NEAR(x.grad(), f[name + ".gx0"], atol, rtol);
   }

@@ -74,25 +74,23 @@ class RNNBase : public Module {
 // Elman RNN: h_t = act(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh), act = options.nonlinearity.
 class RNN : public RNNBase {
  public:
-  RNN(int64_t input_size, int64_t hidden_size, const RNNOptions& options = {},
-      Generator& gen = default_generator())
-      : RNNBase(Kind::RNN, input_size, hidden_size, options, gen) {}
+  // input, hidden: the sizes I and H (named apart from the members input_size, hidden_size they set).
+  RNN(int64_t input, int64_t hidden, const RNNOptions& opts = {}, Generator& gen = default_generator())
+      : RNNBase(Kind::RNN, input, hidden, opts, gen) {}
   std::string type_name() const override { return "RNN"; }
 };
 
 class LSTM : public RNNBase {
  public:
-  LSTM(int64_t input_size, int64_t hidden_size, const RNNOptions& options = {},
-       Generator& gen = default_generator())
-      : RNNBase(Kind::LSTM, input_size, hidden_size, options, gen) {}
+  LSTM(int64_t input, int64_t hidden, const RNNOptions& opts = {}, Generator& gen = default_generator())
+      : RNNBase(Kind::LSTM, input, hidden, opts, gen) {}
   std::string type_name() const override { return "LSTM"; }
 };
 
 class GRU : public RNNBase {
  public:
-  GRU(int64_t input_size, int64_t hidden_size, const RNNOptions& options = {},
-      Generator& gen = default_generator())
-      : RNNBase(Kind::GRU, input_size, hidden_size, options, gen) {}
+  GRU(int64_t input, int64_t hidden, const RNNOptions& opts = {}, Generator& gen = default_generator())
+      : RNNBase(Kind::GRU, input, hidden, opts, gen) {}
   std::string type_name() const override { return "GRU"; }
 };
 

@@ -20,7 +20,7 @@ struct Style {
   std::string stroke = "none";
   double stroke_width = 1.0;
   double opacity = 1.0;
-  std::string dash;  // stroke-dasharray, e.g. "4 2"
+  std::string dash = "";  // stroke-dasharray, e.g. "4 2" ("" = solid)
 };
 
 struct TextStyle {

@@ -164,11 +164,7 @@ void Bpe::set_byte_level(bool on) {
 }
 
 void Bpe::tokenize(std::string_view word, std::vector<ModelToken>& out) const {
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  struct Cache {
+  struct Cache {  // Hash: Bpe's own transparent string hash (bpe.h)
     uint64_t owner = 0;
     std::unordered_map<std::string, std::vector<ModelToken>, Hash, std::equal_to<>> words;
   };
