@@ -14,14 +14,13 @@ the export is checked against torch (max-abs printed) before timing. Prints sent
 attn/ORT ratios (> 1: attn faster).
 """
 import argparse
-import json
 import os
 import pathlib
 
 import numpy as np
 import torch
 
-from peer_timing import timed
+from peer_timing import benchmark_runs, timed
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHAPES = [(1, 16), (32, 128), (64, 256)]
@@ -84,15 +83,10 @@ def time_ort(path, B, T, threads, repeats, min_time=0.5):
 
 def attn_rates(path):
     """{(path, B, T, threads): (wall sentences/s, CPU-time sentences/s)} from bench_bert's JSON."""
-    unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
     out = {}
-    for b in json.load(open(path))["benchmarks"]:
-        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
-            continue
-        name, B, T, t = b["run_name"].split("/")[:4]
-        key = (name.replace("BM_", ""), int(B[2:]), int(T[2:]), int(t[2:]))
-        B_, threads, s = int(B[2:]), int(t[2:]), unit[b["time_unit"]]
-        out[key] = (B_ / (b["real_time"] * s), B_ / (b["cpu_time"] * s / threads))
+    for name, p, real, cpu in benchmark_runs(path):
+        B, t = p["B"], p["t"]
+        out[(name.replace("BM_", ""), B, p["T"], t)] = (B / real, B / (cpu / t))
     return out
 
 

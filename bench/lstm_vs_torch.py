@@ -9,11 +9,10 @@ thread count. Prints tokens/s (B·T per iteration; median of --repeats timed run
 process CPU time / threads (the estimate for a machine to oneself), and attn/torch ratios (> 1: attn faster).
 """
 import argparse
-import json
 
 import torch
 
-from peer_timing import timed
+from peer_timing import benchmark_runs, timed
 
 
 def time_torch(B, T, H, L, threads, repeats, min_time=1.0):
@@ -34,15 +33,10 @@ def time_torch(B, T, H, L, threads, repeats, min_time=1.0):
 
 def attn_rates(path):
     """{(B, T, H, L, threads): (wall tokens/s, CPU-time tokens/s)} from bench_lstm's JSON."""
-    unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
     out = {}
-    for b in json.load(open(path))["benchmarks"]:
-        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
-            continue
-        parts = dict(p.split(":") for p in b["run_name"].split("/")[1:] if ":" in p)
-        B, T, H, L, t = (int(parts[k]) for k in ("B", "T", "H", "L", "t"))
-        s = unit[b["time_unit"]]
-        out[(B, T, H, L, t)] = (B * T / (b["real_time"] * s), B * T / (b["cpu_time"] * s / t))
+    for _, p, real, cpu in benchmark_runs(path):
+        B, T, H, L, t = (p[k] for k in ("B", "T", "H", "L", "t"))
+        out[(B, T, H, L, t)] = (B * T / real, B * T / (cpu / t))
     return out
 
 

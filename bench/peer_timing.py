@@ -21,3 +21,20 @@ def timed(run, items, threads, repeats, min_time):
         walls.append(items * n / (time.perf_counter() - t0))
         cpus.append(items * n / ((time.process_time() - c0) / threads))
     return statistics.median(walls), statistics.median(cpus)
+
+
+def benchmark_runs(path):
+    """Google Benchmark JSON → [(name, {"B": 32, "t": 1, …}, real seconds, CPU seconds)] per benchmark,
+    medians when repetitions were aggregated. Parameters come from `key:value` parts of the run name."""
+    import json
+
+    unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+    runs = []
+    for b in json.load(open(path))["benchmarks"]:
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        parts = b["run_name"].split("/")
+        params = {k: int(v) for k, v in (p.split(":") for p in parts[1:] if ":" in p) if v.isdigit()}
+        s = unit[b["time_unit"]]
+        runs.append((parts[0], params, b["real_time"] * s, b["cpu_time"] * s))
+    return runs
