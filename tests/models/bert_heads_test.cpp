@@ -4,14 +4,14 @@
 //   out = BertForPreTraining.from_pretrained(dir)(input_ids, attention_mask, token_type_ids, labels=labels,
 //                                                  next_sentence_label=nsp); out.loss.backward()
 // attn must give the same logits, loss and the gradient of EVERY parameter (1e-4 relative), and the fill-mask
-// probabilities of HF's pipeline (1e-5). Float64 finite differences are not run here: the BERT modules build
-// float32 parameters and masks (BertModel's extended attention mask is float32), so the model cannot be run
-// in float64; the ops it is built from are finite-difference checked in tests/ops.
+// probabilities of HF's pipeline (1e-5). And, with no reference library, the whole pretraining loss in
+// float64 (Module::to) against central finite differences (tests/support/module_gradcheck.h).
 #include "attn/models/bert_heads.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -29,6 +29,7 @@
 #include "attn/text/tokenizer.h"
 #include "support/expect.h"
 #include "support/fixtures.h"
+#include "support/module_gradcheck.h"
 
 namespace attn::models {
 namespace {
@@ -126,6 +127,23 @@ TEST(BertHeads, PretrainingLossAndEveryGradientEqualHf) {
       "[ info ] loss %.7f (HF %.7f); worst gradient error %.2e of (|hf| + max|hf|) over %zu parameters\n",
       out.loss.item<double>(), f["loss"].item<double>(), worst, checked);
   EXPECT_EQ(checked, 46u);  // every parameter of the tiny model (the tied decoder counted once)
+}
+
+// The full MLM + NSP loss in float64, every parameter tensor against finite differences (padded batch,
+// [PAD] keys masked with finfo(float64).min as HF does in float64).
+TEST(BertHeads, Float64PretrainingGradientsMatchFiniteDifferences) {
+  const auto& f = fixture();
+  auto m = BertForPreTraining::from_pretrained(tiny_dir());
+  m->to(DType::F64);
+  const BertPreTrainingLabels lab = labels();
+  const auto r = test::check_module_gradients(
+      *m, [&] { return m->forward(f["input_ids"], f["attention_mask"], f["token_type_ids"], &lab).loss; });
+  EXPECT_TRUE(r.ok) << r.failures;
+  int64_t expected = 0;  // three entries per parameter tensor, or all of a smaller one
+  for (const auto& [_, p] : m->named_parameters()) expected += std::min<int64_t>(3, p.numel());
+  EXPECT_EQ(r.checked, expected);
+  std::printf("[ result ] %lld entries of 46 parameters, worst rel err %.3g (%s)\n",
+              static_cast<long long>(r.checked), r.worst_rel, r.worst.c_str());
 }
 
 // forward_masked projects only the masked positions: the same loss and the same gradients as HF's path.

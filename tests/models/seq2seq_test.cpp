@@ -12,6 +12,7 @@
 #include "attn/ops.h"
 #include "support/expect.h"
 #include "support/fixtures.h"
+#include "support/module_gradcheck.h"
 
 namespace attn {
 namespace {
@@ -90,6 +91,25 @@ TEST_P(Seq2SeqTorch, LogitsAttentionLossAndGradientsMatch) {
     ++compared;
   }
   EXPECT_GE(compared, 12) << c.name;
+}
+
+// The same model in float64 against central finite differences (no reference library): encoder RNN,
+// attention, decoder RNN, output projection — every parameter tensor, on the fixture's padded batch.
+TEST_P(Seq2SeqTorch, Float64GradientsMatchFiniteDifferences) {
+  const Case& c = GetParam();
+  const std::string p = c.name + ".";
+  const test::Fixture& f = fixture();
+  models::Seq2Seq model(c.config);
+  model.load_state_dict(state_of(c.name));
+  model.to(DType::F64);
+  const double tf = to_vector<double>(f[p + "teacher_forcing"])[0];
+  ASSERT_TRUE(tf == 0.0 || tf == 1.0)
+      << "a ratio in between samples per call: no fixed function to difference";
+  const auto r = test::check_module_gradients(
+      model, [&] { return model.loss(f[p + "src"], f[p + "tgt_in"], f[p + "tgt_out"], 0.1, tf); });
+  EXPECT_TRUE(r.ok) << c.name << "\n" << r.failures;
+  std::cout << "[ result ] " << c.name << ": " << r.checked << " entries, worst rel err " << r.worst_rel
+            << "\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Decoders, Seq2SeqTorch, ::testing::ValuesIn(cases()),

@@ -12,6 +12,7 @@
 
 #include "attn/ops.h"
 #include "support/fixtures.h"
+#include "support/module_gradcheck.h"
 
 namespace attn {
 namespace {
@@ -75,6 +76,42 @@ TEST(Transformer, LogitsLossAndEveryGradientEqualTorch) {
     ++n;
   }
   EXPECT_EQ(n, grads.size());
+}
+
+// The whole model in float64 against finite differences: every parameter tensor (embeddings, each
+// attention projection, FFN, LayerNorms, generator), the padded batch of the torch fixture, label smoothing.
+TEST(Transformer, Float64GradientsOfTheWholeLossMatchFiniteDifferences) {
+  const auto& f = fixture();
+  for (bool tied : {false, true}) {
+    auto c = tiny_config();
+    if (tied) {
+      c.src_vocab_size = c.tgt_vocab_size = 13;
+      c.share_embeddings = c.tie_output = true;
+      c.norm_first = true;
+    }
+    models::Transformer model(c);
+    model.to(DType::F64);
+    const auto r = test::check_module_gradients(
+        model, [&] { return model.loss(f["model.src"], f["model.tgt_in"], f["model.tgt_out"], 0.1); });
+    EXPECT_TRUE(r.ok) << r.failures;
+    EXPECT_GE(r.checked, 3 * static_cast<int64_t>(model.named_parameters().size()));
+    std::cout << "[ result ] " << (tied ? "tied, pre-LN" : "untied, post-LN") << ": " << r.checked
+              << " entries, worst rel err " << r.worst_rel << " (" << r.worst << ")\n";
+  }
+}
+
+// The harness can fail: a term hidden from autograd (detach) makes analytic and numeric gradients differ.
+TEST(Transformer, Float64GradientCheckRejectsAMissingGradientTerm) {
+  const auto& f = fixture();
+  models::Transformer model(tiny_config());
+  model.to(DType::F64);
+  const Tensor w = model.generator.weight;
+  const auto r = test::check_module_gradients(model, [&] {
+    return add(model.loss(f["model.src"], f["model.tgt_in"], f["model.tgt_out"], 0.1),
+               mul(sum(mul(w.detach(), w.detach())), 1e-3));
+  });
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.failures.find("generator.weight"), std::string::npos) << r.failures;
 }
 
 TEST(Transformer, TyingAndSharingUseOneTensor) {

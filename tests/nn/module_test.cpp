@@ -227,6 +227,45 @@ TEST(Module, BuffersAreSavedButNotTrained) {
   EXPECT_EQ(m.position_ids.at<int64_t>({0}), 3);
 }
 
+TEST(Module, ToConvertsFloatParametersAndBuffersKeepingTiesAndIntegerBuffers) {
+  struct M : nn::Module {
+    nn::Embedding emb{5, 3};
+    nn::Linear head{3, 5, false};
+    nn::LayerNorm norm{3};
+    Tensor position_ids = arange(4);  // integer buffer: left alone
+    Tensor scale = full({3}, 0.1);    // float buffer: converted
+    M() {
+      head.weight = emb.weight;
+      register_module("emb", emb);
+      register_module("head", head);
+      register_module("norm", norm);
+      register_buffer("position_ids", position_ids);
+      register_buffer("scale", scale);
+    }
+  } m;
+  const Tensor w32 = contiguous_copy(m.emb.weight);
+  m.emb.weight.set_grad(ones_like(m.emb.weight));
+  m.to(DType::F64);
+  for (const auto& [name, p] : m.named_parameters()) {
+    EXPECT_EQ(p.dtype(), DType::F64) << name;
+    EXPECT_TRUE(p.requires_grad()) << name;
+    EXPECT_FALSE(p.grad().defined()) << name;
+  }
+  EXPECT_TRUE(m.head.weight.is_same(m.emb.weight));  // still tied
+  EXPECT_EQ(m.parameters().size(), 3u);              // emb/head weight once + norm weight, bias
+  EXPECT_EQ(m.position_ids.dtype(), DType::I64);
+  EXPECT_EQ(m.scale.dtype(), DType::F64);
+  EXPECT_TENSOR_NEAR(convert(m.emb.weight, DType::F32), w32, 0, 0);  // float → double is exact
+  // The model runs in float64: a forward through the converted modules gives float64.
+  const Tensor y = m.head.forward(m.norm.forward(m.emb.forward(from_vector<int64_t>({1, 4}))));
+  EXPECT_EQ(y.dtype(), DType::F64);
+  m.to(DType::F32);
+  EXPECT_EQ(m.head.weight.dtype(), DType::F32);
+  EXPECT_TRUE(m.head.weight.is_same(m.emb.weight));
+  EXPECT_TENSOR_NEAR(m.emb.weight, w32, 0, 0);
+  EXPECT_THROW(m.to(DType::I64), Error);
+}
+
 TEST(Module, RegistrationErrors) {
   struct Bad : nn::Module {
     Tensor a = zeros({2}), b = zeros({2});

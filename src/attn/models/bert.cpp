@@ -169,7 +169,8 @@ Tensor extended_attention_mask(const Tensor& attention_mask, DType dtype) {
   ATTN_CHECK_KIND(ShapeMismatch, attention_mask.dim() == 2,
                   "BertModel: attention_mask must be (B, T), got {}", shape_str(attention_mask.shape()));
   const int64_t B = attention_mask.size(0), T = attention_mask.size(1);
-  const double neg = static_cast<double>(std::numeric_limits<float>::lowest());  // torch.finfo(float32).min
+  const double neg = dtype == DType::F64 ? std::numeric_limits<double>::lowest()  // torch.finfo(dtype).min
+                                         : static_cast<double>(std::numeric_limits<float>::lowest());
   Tensor out = empty({B, 1, 1, T}, dtype);
   for (int64_t i = 0; i < B * T; ++i) {
     const double keep = element_as_double(attention_mask, i);
@@ -204,7 +205,9 @@ BertModelOutput BertModel::forward(const Tensor& input_ids, const Tensor& attent
                     "BertModel: attention_mask and token_type_ids must be (B, T) = {}, got {}",
                     shape_str(input_ids.shape()), shape_str(t->shape()));
   const Tensor types = token_type_ids.defined() ? token_type_ids : zeros({B, T}, DType::I64);
-  const Tensor mask = extended_attention_mask(attention_mask.defined() ? attention_mask : ones({B, T}));
+  // In the parameters' dtype (float32, or float64 after to(DType::F64)), as HF's get_extended_attention_mask.
+  const Tensor mask = extended_attention_mask(attention_mask.defined() ? attention_mask : ones({B, T}),
+                                              embeddings.word_embeddings.weight.dtype());
 
   BertModelOutput out;
   out.last_hidden_state = encoder.forward(embeddings.forward(input_ids, types), mask);  // (B, T, C)

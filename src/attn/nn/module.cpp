@@ -95,6 +95,30 @@ void Module::zero_grad() {
   for (const Tensor& p : parameters()) p.zero_grad();
 }
 
+void Module::to(DType dtype) {
+  ATTN_CHECK(dtype == DType::F32 || dtype == DType::F64, "{}.to: dtype must be float32 or float64, got {}",
+             type_name(), dtype_name(dtype));
+  // Every slot of every module, so that a tensor registered in several places (tied weights) is converted
+  // once and the same new tensor is put in each of its slots.
+  std::map<const TensorImpl*, std::pair<Tensor, Tensor>> converted;  // old impl → (old, new); old kept alive
+  for (const auto& [_, m] : named_modules()) {
+    for (auto* list : {&m->params_, &m->buffers_}) {
+      for (auto& [name, slot] : *list) {
+        if (!slot->defined()) continue;
+        const DType from = slot->dtype();
+        if ((from != DType::F32 && from != DType::F64) || from == dtype) continue;
+        auto it = converted.find(slot->impl());
+        if (it == converted.end()) {
+          Tensor t = convert(slot->detach(), dtype);
+          if (list == &m->params_) t.requires_grad_(true);
+          it = converted.emplace(slot->impl(), std::pair{*slot, t}).first;
+        }
+        *slot = it->second.second;
+      }
+    }
+  }
+}
+
 StateDict Module::state_dict() const {
   std::vector<std::pair<std::string, Tensor>> all;
   collect("", true, all);

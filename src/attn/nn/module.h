@@ -68,6 +68,13 @@ class Module {
   // Drops every parameter's gradient (torch's zero_grad(set_to_none=True)).
   void zero_grad();
 
+  // Converts every floating-point parameter and buffer of this module and its descendants to `dtype` (F32
+  // or F64), as torch's module.double() / .float(): each tensor is replaced by a converted copy (integer
+  // buffers are left alone), tensors shared between modules (tied weights) stay shared, parameters keep
+  // requires_grad and lose their gradient. Used to run a whole model in float64 for finite-difference
+  // checks. Optimizers hold the tensors they were given: build them after converting.
+  void to(DType dtype);
+
   // Parameters and buffers under their dotted names. The tensors are detached views of the module's own
   // storage (as in PyTorch): writing into them writes into the module.
   StateDict state_dict() const;
