@@ -36,7 +36,10 @@ struct Result {
   std::vector<double> bound;
 };
 
-Result run(const Case& k, uint64_t seed) {
+using Kernel = void (*)(MatrixBatch<float>, MatrixBatch<const float>, MatrixBatch<const float>, GemmSize,
+                        bool);
+
+Result run(const Case& k, uint64_t seed, Kernel kernel = matmul_fast) {
   Generator g(seed);
   const auto a = random_vector(k.M * k.K, g), b = random_vector(k.K * k.N, g);
   const int64_t pad = 3, ldc = k.tc ? k.M : k.N + pad;
@@ -47,7 +50,7 @@ Result run(const Case& k, uint64_t seed) {
   Result r{c0, c0, std::vector<double>(c0.size(), 0.0)};
   const int64_t crs = k.tc ? 1 : ldc, ccs = k.tc ? ldc : 1;
   const GemmSize s{1, k.M, k.N, k.K};
-  matmul_fast({r.fast.data(), &z, crs, ccs}, A, B, s, k.accumulate);
+  kernel({r.fast.data(), &z, crs, ccs}, A, B, s, k.accumulate);
   matmul_reference<float>({r.ref.data(), &z, crs, ccs}, A, B, s, k.accumulate);
   // FMA chains in float: |error| ≤ K·u·Σ|a||b| (+ the rounding of the accumulate add), u = 2⁻²⁴.
   for (int64_t i = 0; i < k.M; ++i)
@@ -125,6 +128,75 @@ TEST(Gemm, SameBitsAtAnyThreadCountAndBatchSize) {
   set_num_threads(saved);
   EXPECT_EQ(one, two);
   EXPECT_EQ(std::vector<float>(one.begin() + 100 * N, one.begin() + 105 * N), rows);
+}
+
+// matmul_thin: B's columns contiguous in k (tb), up to 32 rows; within the bound of the reference, and the
+// very bits of matmul_fast for the same product (gemm.h: the same FMA chain per element).
+TEST(Gemm, ThinMatchesReferenceAndTheBitsOfMatmulFast) {
+  const std::vector<std::array<int64_t, 3>> shapes = {
+      {1, 1, 1},     {1, 384, 384}, {5, 17, 7},     {11, 31, 257}, {12, 16, 256},
+      {16, 33, 600}, {17, 40, 513}, {23, 1536, 20}, {32, 15, 64},  {2, 2100, 300}};
+  int i = 0;
+  for (const auto& [M, N, K] : shapes) {
+    for (int layout = 0; layout < 4; ++layout) {  // A row-major or transposed, C row-major or transposed
+      const Case k{M, N, K, (layout & 1) != 0, true, (layout & 2) != 0, (i++ % 2) == 0};
+      SCOPED_TRACE(::testing::Message() << M << "x" << N << "x" << K << " ta " << k.ta << " tc " << k.tc
+                                        << " acc " << k.accumulate);
+      ASSERT_TRUE(gemm_thin_suits(M, N, 1) || M >= 24 || !gemm_fast_available());
+      const Result thin = run(k, 11 + i, matmul_thin);
+      expect_within_bound(thin);
+      EXPECT_EQ(thin.fast, run(k, 11 + i, matmul_fast).fast);
+    }
+  }
+  EXPECT_FALSE(gemm_thin_suits(24, 100, 1));   // the 12 × 32 kernel's territory
+  EXPECT_FALSE(gemm_thin_suits(4, 100, 100));  // B not contiguous in k
+}
+
+// A thin product gives a row the bits it gets inside a tall product (matmul_fast), at 1 and 2 threads: a
+// query's embedding or a decoding step does not depend on what it is batched with.
+TEST(Gemm, ThinRowsHaveTheBitsTheyHaveInATallProduct) {
+  Generator g(13);
+  const int64_t M = 200, N = 1100, K = 700;
+  const auto a = random_vector(M * K, g), w = random_vector(N * K, g);  // w: (N, K), read as Wᵀ
+  const int64_t z = 0;
+  const MatrixBatch<const float> A{a.data(), &z, K, 1}, B{w.data(), &z, 1, K};
+  const int saved = get_num_threads();
+  std::vector<float> tall(M * N), one(7 * N), two(7 * N);
+  set_num_threads(2);
+  matmul_fast({tall.data(), &z, N, 1}, A, B, {1, M, N, K}, false);
+  const MatrixBatch<const float> A7{a.data() + 50 * K, &z, K, 1};
+  matmul_thin({two.data(), &z, N, 1}, A7, B, {1, 7, N, K}, false);
+  set_num_threads(1);
+  matmul_thin({one.data(), &z, N, 1}, A7, B, {1, 7, N, K}, false);
+  set_num_threads(saved);
+  EXPECT_EQ(std::vector<float>(tall.begin() + 50 * N, tall.begin() + 57 * N), one);
+  EXPECT_EQ(one, two);
+}
+
+TEST(Gemm, ThinBatchesWithRepeatedOutputsAndEmptyDepth) {
+  Generator g(17);
+  const int64_t M = 6, N = 40, K = 50, batch = 5;
+  const auto a = random_vector(batch * M * K, g), b = random_vector(K * N, g);
+  std::vector<int64_t> a_off(batch);
+  for (int64_t p = 0; p < batch; ++p) a_off[p] = p * M * K;
+  const std::vector<int64_t> b_off(batch, 0);
+  const MatrixBatch<const float> A{a.data(), a_off.data(), K, 1}, B{b.data(), b_off.data(), 1, K};
+  for (const bool repeated : {false, true}) {
+    std::vector<int64_t> c_off(batch, 0);
+    for (int64_t p = 0; p < batch && !repeated; ++p) c_off[p] = p * M * N;
+    std::vector<float> thin(batch * M * N, 0.5f), ref = thin;
+    matmul_thin({thin.data(), c_off.data(), N, 1}, A, B, {batch, M, N, K}, repeated);
+    matmul_reference<float>({ref.data(), c_off.data(), N, 1}, A, B, {batch, M, N, K}, repeated);
+    for (size_t i = 0; i < ref.size(); ++i) ASSERT_NEAR(thin[i], ref[i], 1e-4) << "repeated " << repeated;
+  }
+  const int64_t z = 0;
+  std::vector<float> c(3 * 5, 3.f);
+  const float dummy = 0;
+  const MatrixBatch<const float> A0{&dummy, &z, 0, 1}, B0{&dummy, &z, 1, 0};
+  matmul_thin({c.data(), &z, 5, 1}, A0, B0, {1, 3, 5, 0}, true);
+  EXPECT_EQ(c, std::vector<float>(15, 3.f));
+  matmul_thin({c.data(), &z, 5, 1}, A0, B0, {1, 3, 5, 0}, false);
+  EXPECT_EQ(c, std::vector<float>(15, 0.f));
 }
 
 TEST(Gemm, EmptyDepthWritesZerosOrLeavesC) {

@@ -232,6 +232,93 @@ void gemm_one(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<cons
   for (int64_t t = 0; t < nt; ++t) run(t);
 }
 
+#if defined(__AVX512F__)
+// ---- thin products (see matmul_thin in gemm.h) ----
+
+constexpr int64_t kThinMaxRows = 32;  // two 16-lane vectors of rows
+constexpr int64_t kPrefetch = 128;    // floats ahead along each column of B
+
+// C[:, j0:j1) of one product whose B columns are contiguous in k (b.rs == 1). The rows of A, transposed into
+// at (K × 16·MV, zero-padded), are MV vectors of 16 lanes; NB columns of C are MV·NB accumulators. Per k:
+// MV loads of at, NB broadcasts of B[k][j] straight from B's column j (no packing: each column is read once
+// per 16-row vector, in order), MV·NB FMAs. Every C element is the chain the 12 × 32 micro-kernel computes —
+// 0, then fma over k in order within each KC slice, each slice's sum added to C — so the bits equal
+// matmul_fast's for the same product, whatever M.
+template <int MV, int NB>
+void thin_block(float* C, int64_t crs, int64_t ccs, const float* at, const float* B, int64_t bcs, int64_t M,
+                int64_t K, int64_t j0, int64_t j1, int64_t N, bool accumulate) {
+  constexpr int64_t L = 16 * MV;  // row stride of at
+  alignas(64) float tmp[NB][L];
+  for (int64_t j = j0; j < j1; j += NB) {
+    const float* col[NB];
+    for (int64_t q = 0; q < NB; ++q)
+      col[q] = B + std::min(j + q, N - 1) * bcs;  // past N: a real column, unused
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = std::min(KC, K - pc);
+      __m512 acc[MV][NB];
+      for (int v = 0; v < MV; ++v)
+        for (int q = 0; q < NB; ++q) acc[v][q] = _mm512_setzero_ps();
+      const float* a = at + pc * L;
+      for (int64_t k = pc; k < pc + kc; ++k, a += L) {
+        if ((k & 15) == 0)
+          for (int q = 0; q < NB; ++q)
+            _mm_prefetch(reinterpret_cast<const char*>(col[q] + k + kPrefetch), _MM_HINT_T0);
+        __m512 av[MV];
+        for (int v = 0; v < MV; ++v) av[v] = _mm512_load_ps(a + 16 * v);
+#pragma GCC unroll 16
+        for (int q = 0; q < NB; ++q) {
+          const __m512 bq = _mm512_set1_ps(col[q][k]);
+          for (int v = 0; v < MV; ++v) acc[v][q] = _mm512_fmadd_ps(bq, av[v], acc[v][q]);
+        }
+      }
+      for (int q = 0; q < NB; ++q)
+        for (int v = 0; v < MV; ++v) _mm512_store_ps(tmp[q] + 16 * v, acc[v][q]);
+      const bool add = accumulate || pc > 0;
+      const int64_t nb = std::min<int64_t>(NB, j1 - j);
+      for (int64_t i = 0; i < M; ++i) {
+        float* row = C + i * crs + j * ccs;
+        for (int64_t q = 0; q < nb; ++q) row[q * ccs] = add ? row[q * ccs] + tmp[q][i] : tmp[q][i];
+      }
+    }
+  }
+}
+
+// One thin product, its columns split over nt threads in blocks of 16.
+void thin_one(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, int64_t p,
+              const GemmSize& s, bool accumulate, int nt) {
+  float* C = c.data + c.offsets[p];
+  const float *A = a.data + a.offsets[p], *B = b.data + b.offsets[p];
+  if (s.K == 0) {
+    if (!accumulate) zero_product(C, c.rs, c.cs, s.M, s.N);
+    return;
+  }
+  const int MV = s.M <= 16 ? 1 : 2;
+  const int64_t L = 16 * MV;
+  thread_local std::vector<float> at_buf;
+  float* at = scratch(at_buf, s.K * L);  // Aᵀ, zero-padded to L lanes
+  for (int64_t k = 0; k < s.K; ++k) {
+    for (int64_t i = 0; i < s.M; ++i) at[k * L + i] = A[i * a.rs + k * a.cs];
+    for (int64_t i = s.M; i < L; ++i) at[k * L + i] = 0.f;
+  }
+  const int64_t blocks = (s.N + 15) / 16;
+  nt = static_cast<int>(std::min<int64_t>(nt, blocks));
+  auto run = [&](int64_t t) {
+    const int64_t j0 = std::min(s.N, blocks * t / nt * 16), j1 = std::min(s.N, blocks * (t + 1) / nt * 16);
+    if (MV == 1) {
+      thin_block<1, 8>(C, c.rs, c.cs, at, B, b.cs, s.M, s.K, j0, j1, s.N, accumulate);
+    } else {
+      thin_block<2, 8>(C, c.rs, c.cs, at, B, b.cs, s.M, s.K, j0, j1, s.N, accumulate);
+    }
+  };
+  if (nt <= 1) {
+    run(0);
+    return;
+  }
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+  for (int64_t t = 0; t < nt; ++t) run(t);
+}
+#endif
+
 bool offsets_distinct_increasing(const int64_t* off, int64_t n) {
   for (int64_t i = 1; i < n; ++i)
     if (off[i] <= off[i - 1]) return false;
@@ -259,6 +346,37 @@ bool gemm_fast_enabled() {
 
 bool gemm_fast_suits(int64_t M, int64_t N, int64_t K, int64_t b_cs) {
   return M >= (b_cs == 1 ? MR : 2 * MR) && N >= 16 && K >= 8;
+}
+
+bool gemm_thin_suits(int64_t M, int64_t N, int64_t b_rs) {
+#if defined(__AVX512F__)
+  return M >= 1 && M < 2 * MR && M <= kThinMaxRows && N >= 1 && b_rs == 1;
+#else
+  (void)M, (void)N, (void)b_rs;
+  return false;
+#endif
+}
+
+void matmul_thin(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
+                 bool accumulate) {
+#if defined(__AVX512F__)
+  ATTN_CHECK(s.M <= kThinMaxRows && b.rs == 1,
+             "matmul_thin: needs M <= {} and B's columns contiguous in k, "
+             "got M = {}, B row stride {}",
+             kThinMaxRows, s.M, b.rs);
+  if (s.batch == 0 || s.M == 0 || s.N == 0) return;
+  const int nt = get_num_threads();
+  const double flops = 2.0 * static_cast<double>(s.M) * static_cast<double>(s.N) * static_cast<double>(s.K);
+  if (nt > 1 && s.batch >= nt && offsets_distinct_increasing(c.offsets, s.batch)) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int64_t p = 0; p < s.batch; ++p) thin_one(c, a, b, p, s, accumulate, 1);
+    return;
+  }
+  const int inner = flops < 2.0 * 64 * 64 * 64 ? 1 : nt;
+  for (int64_t p = 0; p < s.batch; ++p) thin_one(c, a, b, p, s, accumulate, inner);
+#else
+  matmul_fast(c, a, b, s, accumulate);
+#endif
 }
 
 void matmul_fast(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,

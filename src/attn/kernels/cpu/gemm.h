@@ -39,4 +39,15 @@ bool gemm_fast_suits(int64_t M, int64_t N, int64_t K, int64_t b_cs);
 void matmul_fast(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
                  bool accumulate);
 
+// Thin products with B's columns contiguous in k (b.rs == 1: a weight (out, in) read as Wᵀ — every linear
+// layer — or the keys of an attention cache read as Kᵀ) and few rows (M < 24: one query's tokens, a decoding
+// step's beams): C = A·B without packing B. matmul_fast would pack all of B for a handful of rows and
+// OpenBLAS packs it too (at 1 × 16 tokens, MiniLM spent 44 % of its time in OpenBLAS's packing); here each
+// column of B is read once, in place, and broadcast against the rows of A held in 16-lane vectors.
+// Every C element is the same FMA chain as in matmul_fast (same KC slices, same order), so the bits do not
+// change when a product crosses the 24-row line between the two kernels.
+bool gemm_thin_suits(int64_t M, int64_t N, int64_t b_rs);
+void matmul_thin(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
+                 bool accumulate);
+
 }  // namespace attn::kernels
