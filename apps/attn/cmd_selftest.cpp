@@ -47,12 +47,14 @@ struct Check {
 // A stored (K×M): the transposed operand is the path BLAS takes as CblasTrans and attn's GEMM packs as is.
 using GemmKernel = void (*)(kernels::MatrixBatch<float>, kernels::MatrixBatch<const float>,
                             kernels::MatrixBatch<const float>, kernels::GemmSize, bool);
-double check_gemm(Generator& g, GemmKernel kernel, int64_t M, int64_t N, int64_t K) {
+// With `weight`, B is stored (N×K) as a linear layer's weight and read as its transpose (matmul_thin's case).
+double check_gemm(Generator& g, GemmKernel kernel, int64_t M, int64_t N, int64_t K, bool weight = false) {
   const int64_t zero = 0;
   const auto a = random_vector(K * M, g), b = random_vector(K * N, g);
   std::vector<float> fast(M * N), ref(M * N);
   const kernels::GemmSize s{1, M, N, K};
-  const kernels::MatrixBatch<const float> A{a.data(), &zero, 1, M}, B{b.data(), &zero, N, 1};
+  const kernels::MatrixBatch<const float> A{a.data(), &zero, 1, M},
+      B{b.data(), &zero, weight ? 1 : N, weight ? K : 1};
   kernel({fast.data(), &zero, N, 1}, A, B, s, false);
   kernels::matmul_reference<float>({ref.data(), &zero, N, 1}, A, B, s, false);
   return max_rel_err(fast, ref);
@@ -106,7 +108,8 @@ int run_selftest() {
   std::printf("BLAS:    %s\n", blas_info().c_str());
   std::printf("GEMM:    %s\n",
               kernels::gemm_fast_enabled()
-                  ? "attn AVX-512 (12x32 micro-kernel) for float matmul; OpenBLAS for thin ones"
+                  ? "attn AVX-512 (12x32 micro-kernel; unpacked kernel for < 24 rows times a weight) for "
+                    "float matmul; OpenBLAS for other thin ones"
                   : (kernels::gemm_fast_available() ? "OpenBLAS (ATTN_GEMM=blas)"
                                                     : "OpenBLAS (no AVX-512 on this CPU)"));
   std::printf("threads: %d (ATTN_NUM_THREADS)\n\n", get_num_threads());
@@ -117,6 +120,8 @@ int run_selftest() {
        [](Generator& g) { return check_gemm(g, kernels::matmul_blas, 67, 45, 129); }},
       {"gemm: attn's GEMM vs reference, 157x301^T * 301x45", 1e-4,
        [](Generator& g) { return check_gemm(g, kernels::matmul_fast, 157, 45, 301); }},
+      {"gemm: attn's thin kernel vs reference, 7x301^T * (45x301)^T", 1e-4,
+       [](Generator& g) { return check_gemm(g, kernels::matmul_thin, 7, 45, 301, true); }},
       {"softmax: fast vs reference, 37 rows x 1000", 1e-6, check_softmax},
       {"layer_norm: fast vs reference, 33 x 384", 1e-5, check_layer_norm},
       {"gelu (erf): fast vs reference, 4099 values", 1e-6, [](Generator& g) { return check_gelu(g, false); }},
