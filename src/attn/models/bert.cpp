@@ -217,14 +217,14 @@ BertModelOutput BertModel::forward(const Tensor& input_ids, const Tensor& attent
 
 // ---- loading a HF checkpoint directory ----
 
-namespace {
-
-std::string join_keys(const std::vector<std::string>& keys, size_t max_shown = 12) {
+std::string list_keys(const std::vector<std::string>& keys, size_t max_shown) {
   std::string s;
   for (size_t i = 0; i < keys.size() && i < max_shown; ++i) s += (i ? ", " : "") + keys[i];
   if (keys.size() > max_shown) s += fmt::format(", … ({} in all)", keys.size());
   return s;
 }
+
+namespace {
 
 std::string weights_file(const std::filesystem::path& dir) {
   const auto st = dir / "model.safetensors";
@@ -281,7 +281,7 @@ std::unique_ptr<BertModel> BertModel::from_pretrained(const std::string& dir_str
   for (const auto& [key, _] : own)
     if (!sd.count(key)) missing.push_back(prefix + key);
   ATTN_CHECK_KIND(Format, missing.empty(), "BertModel: {} lacks {} tensor(s) the config asks for: {}",
-                  li.weights_path, missing.size(), join_keys(missing));
+                  li.weights_path, missing.size(), list_keys(missing));
   for (auto it = sd.begin(); it != sd.end();) {
     if (own.count(it->first)) {
       ++it;

@@ -169,4 +169,7 @@ class BertModel : public nn::Module {
 // get_extended_attention_mask: (1 − mask) · finfo(dtype).min). Masked keys get exactly probability 0.
 Tensor extended_attention_mask(const Tensor& attention_mask, DType dtype = DType::F32);
 
+// "a, b, c, … (N in all)": checkpoint keys for error messages (missing or unexpected tensors).
+std::string list_keys(const std::vector<std::string>& keys, size_t max_shown = 12);
+
 }  // namespace attn::models

@@ -172,13 +172,6 @@ void init_bert_weights(nn::Module& model, double initializer_range, Generator& g
 
 namespace {
 
-std::string join_keys(const std::vector<std::string>& keys, size_t max_shown = 12) {
-  std::string s;
-  for (size_t i = 0; i < keys.size() && i < max_shown; ++i) s += (i ? ", " : "") + keys[i];
-  if (keys.size() > max_shown) s += fmt::format(", … ({} in all)", keys.size());
-  return s;
-}
-
 bool is_tied_key(const std::string& key) {
   return key == "cls.predictions.decoder.weight" || key == "cls.predictions.decoder.bias";
 }
@@ -215,7 +208,7 @@ void load_with_heads(nn::Module& model, const std::filesystem::path& dir, const 
   for (const auto& [key, _] : own)
     if (!sd.count(key) && !is_tied_key(key)) missing.push_back(key);
   ATTN_CHECK_KIND(Format, missing.empty(), "{}: {} lacks {} tensor(s) the config asks for: {}", what,
-                  info.weights_path, missing.size(), join_keys(missing));
+                  info.weights_path, missing.size(), list_keys(missing));
   model.load_state_dict(sd, nn::Strict::No);  // the tied decoder keys are filled through their aliases
   model.eval();
 }
@@ -238,7 +231,11 @@ nn::StateDict without_tied(nn::StateDict sd) {
 
 std::unique_ptr<BertForPreTraining> BertForPreTraining::from_pretrained(const std::string& dir,
                                                                         BertHeadsLoadInfo* info) {
-  auto model = std::make_unique<BertForPreTraining>(read_config(dir, "BertForPreTraining"));
+  std::unique_ptr<BertForPreTraining> model;
+  {
+    nn::init::SkipInitGuard no_init;  // every parameter is loaded below (a missing one is an error)
+    model = std::make_unique<BertForPreTraining>(read_config(dir, "BertForPreTraining"));
+  }
   BertHeadsLoadInfo local;
   load_with_heads(*model, dir, "BertForPreTraining", info ? *info : local);
   return model;
@@ -246,7 +243,11 @@ std::unique_ptr<BertForPreTraining> BertForPreTraining::from_pretrained(const st
 
 std::unique_ptr<BertForMaskedLM> BertForMaskedLM::from_pretrained(const std::string& dir,
                                                                   BertHeadsLoadInfo* info) {
-  auto model = std::make_unique<BertForMaskedLM>(read_config(dir, "BertForMaskedLM"));
+  std::unique_ptr<BertForMaskedLM> model;
+  {
+    nn::init::SkipInitGuard no_init;  // every parameter is loaded below (a missing one is an error)
+    model = std::make_unique<BertForMaskedLM>(read_config(dir, "BertForMaskedLM"));
+  }
   BertHeadsLoadInfo local;
   load_with_heads(*model, dir, "BertForMaskedLM", info ? *info : local);
   return model;
