@@ -1,7 +1,8 @@
-// cat, stack, split, chunk: values and gradients vs PyTorch (tools/fixtures/ops_index.py), finite
+// cat, stack, split, chunk, unbind: values and gradients vs PyTorch (tools/fixtures/ops_index.py), finite
 // differences, views (split/chunk share storage), torch's edge cases, errors.
 #include <gtest/gtest.h>
 
+#include "attn/autograd/node.h"
 #include "attn/ops.h"
 #include "support/expect.h"
 #include "support/fixtures.h"
@@ -40,6 +41,19 @@ std::vector<OpCase> join_cases() {
          auto p = chunk(x[0], 3, 1);
          return cat({p[1], p[2], p[0]}, 1);
        }},
+      // Steps used out of order, one twice and one not at all (its slice of the gradient must be 0).
+      {"unbind_partial",
+       {{4, 2, 3}},
+       [](std::span<const Tensor> x) {
+         auto p = unbind(x[0], 0);
+         return stack({p[3], p[0], p[3], p[1]}, 0);
+       }},
+      {"unbind_dim2",
+       {{2, 3, 4}},
+       [](std::span<const Tensor> x) {
+         auto p = unbind(x[0], 2);
+         return cat({p[1] * p[2], p[0], p[3]}, 1);
+       }},
   };
 }
 INSTANTIATE_TEST_SUITE_P(Join, GradCheck, ::testing::ValuesIn(join_cases()), case_name);
@@ -72,6 +86,32 @@ TEST_P(JoinTorch, MatchesPyTorch) {
   expect_case(f, p + "split.", {xs}, split(xs, 3, 0), {"x"});
   Tensor xc = leaf("chunk.x");
   expect_case(f, p + "chunk.", {xc}, chunk(xc, 3, 1), {"x"});
+  Tensor xu = leaf("unbind.x");
+  expect_case(f, p + "unbind.", {xu}, unbind(xu, 0), {"x"});
+  Tensor xp = leaf("unbind_partial.x");
+  const auto pieces = unbind(xp, 1);
+  EXPECT_EQ(pieces.size(), 3u);
+  expect_case(f, p + "unbind_partial.", {xp}, {pieces[0], pieces[1]}, {"x"});
+}
+
+// split/chunk/unbind record ONE node for all pieces: the engine hands it every piece's gradient at once
+// (no per-piece zero-filled buffers), and since it saves nothing, pieces may be backpropagated one by one.
+TEST(Join, UnbindIsOneMultiOutputNode) {
+  Tensor x = reshape(arange(0, 6, 1, DType::F64), {3, 2}).requires_grad_(true);
+  auto p = unbind(x, 0);
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0].grad_fn(), p[2].grad_fn());
+  EXPECT_EQ(p[0].grad_fn()->name(), "UnbindBackward");
+  EXPECT_EQ(p[1].storage(), x.storage());  // views
+  EXPECT_TENSOR_NEAR(p[1], from_vector<double>({2, 3}, {2}), 0, 0);
+  sum(p[0] + p[2] * p[2]).backward();
+  EXPECT_TENSOR_NEAR(x.grad(), from_vector<double>({1, 1, 0, 0, 8, 10}, {3, 2}), 0, 0);
+  p[1].backward(from_vector<double>({5, 7}, {2}));  // a second backward through the same node adds up
+  EXPECT_TENSOR_NEAR(x.grad(), from_vector<double>({1, 1, 5, 7, 8, 10}, {3, 2}), 0, 0);
+  EXPECT_EQ(chunk(x, 2, 0)[0].grad_fn()->name(), "SplitBackward");
+  EXPECT_TRUE(unbind(zeros({0, 2}), 0).empty());
+  EXPECT_THROW(unbind(x, 2), Error);
+  EXPECT_THROW(unbind(scalar_tensor(1.0), 0), Error);
 }
 INSTANTIATE_TEST_SUITE_P(Ops, JoinTorch, ::testing::Values("f32", "f64"));
 

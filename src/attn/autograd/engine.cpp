@@ -1,5 +1,6 @@
 // The autograd engine: topological sort of the recorded graph, then one reverse sweep that calls each
 // node's backward and accumulates gradients — into the next node, or into a leaf's .grad (STYLE P5).
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -33,6 +34,7 @@ void attach(const Tensor& out, std::shared_ptr<Node> node, const std::vector<Ten
     if (t.defined() && t.requires_grad()) {
       if (t.grad_fn()) {
         e.fn = t.grad_fn();
+        e.output_nr = t.impl()->output_nr;
       } else {
         e.leaf = t.impl_ptr();
       }
@@ -40,6 +42,21 @@ void attach(const Tensor& out, std::shared_ptr<Node> node, const std::vector<Ten
     node->edges_.push_back(std::move(e));
   }
   out.set_grad_fn(std::move(node));
+}
+
+void attach_outputs(const std::vector<Tensor>& outs, std::shared_ptr<Node> node,
+                    const std::vector<Tensor>& inputs) {
+  ATTN_DCHECK(!outs.empty() && outs.size() == node->num_outputs());
+  for (size_t k = 1; k < outs.size(); ++k) {
+    outs[k].set_grad_fn(node);
+    outs[k].impl()->output_nr = static_cast<uint32_t>(k);
+  }
+  attach(outs[0], std::move(node), inputs);
+}
+
+std::vector<Tensor> MultiOutputNode::backward(const Tensor&) {
+  ATTN_CHECK(false, "autograd: {} has {} outputs; the engine calls backward_outputs", name(), num_outputs());
+  return {};
 }
 
 Tensor reduce_to_shape(const Tensor& grad, const Shape& shape) {
@@ -65,6 +82,12 @@ Tensor accumulate(const Tensor& a, const Tensor& b) {
   dispatch_floating(a.dtype(), "autograd accumulate", [&]<typename T>() {
     T* o = out.data<T>();
     const T* g = static_cast<const T*>(b.storage()->data());
+    if (b.is_contiguous()) {  // the common case, as one vectorisable loop
+      const T* gb = g + b.offset();
+      const int64_t n = out.numel();
+      for (int64_t i = 0; i < n; ++i) o[i] += gb[i];
+      return;
+    }
     for_each_strided(b.shape(), out.strides(), 0, b.strides(), b.offset(),
                      [&](int64_t i, int64_t j) { o[i] += g[j]; });
   });
@@ -109,7 +132,15 @@ void run_backward(const Tensor& root, const Tensor& grad_output) {
     accumulate_into_leaf(*root.impl(), grad_output);
     return;
   }
-  std::unordered_map<Node*, Tensor> grads{{root.grad_fn().get(), grad_output}};
+  // Per node, one gradient slot per output, summed over every consumer of that output.
+  std::unordered_map<Node*, std::vector<Tensor>> grads;
+  auto add_grad = [&grads](Node* fn, uint32_t output_nr, const Tensor& g) {
+    std::vector<Tensor>& slots = grads[fn];
+    if (slots.empty()) slots.resize(std::max<size_t>(fn->num_outputs(), output_nr + 1));
+    Tensor& slot = slots[output_nr];
+    slot = slot.defined() ? accumulate(slot, g) : g;
+  };
+  add_grad(root.grad_fn().get(), root.impl()->output_nr, grad_output);
   for (Node* node : topological_order(root.grad_fn().get())) {
     auto it = grads.find(node);
     if (it == grads.end()) continue;  // no gradient flowed here
@@ -117,23 +148,22 @@ void run_backward(const Tensor& root, const Tensor& grad_output) {
                "backward: trying to backward through the graph a second time ({}): its saved tensors were "
                "freed after the first backward",
                node->name());
-    const Tensor g = std::move(it->second);
+    const std::vector<Tensor> g = std::move(it->second);
     grads.erase(it);
-    std::vector<Tensor> input_grads = node->backward(g);
+    std::vector<Tensor> input_grads = node->backward_outputs(g);
     ATTN_DCHECK(input_grads.size() <= node->edges().size());
     for (size_t i = 0; i < input_grads.size(); ++i) {
       const Edge& e = node->edges()[i];
       const Tensor& gi = input_grads[i];
       if (!e.valid() || !gi.defined()) continue;
       if (e.fn) {
-        auto [slot, fresh] = grads.try_emplace(e.fn.get(), gi);
-        if (!fresh) slot->second = accumulate(slot->second, gi);
+        add_grad(e.fn.get(), e.output_nr, gi);
       } else {
         accumulate_into_leaf(*e.leaf, gi);
       }
     }
     node->release();
-    node->released_ = true;
+    node->released_ = !node->reusable();
   }
 }
 

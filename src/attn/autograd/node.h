@@ -21,6 +21,7 @@ class Node;
 struct Edge {
   std::shared_ptr<Node> fn;
   std::shared_ptr<TensorImpl> leaf;
+  uint32_t output_nr = 0;  // which of fn's outputs the gradient is for (multi-output nodes)
   bool valid() const { return fn != nullptr || leaf != nullptr; }
 };
 
@@ -32,6 +33,16 @@ class Node {
   virtual std::string name() const = 0;
   // Drops saved tensors once backward has run (graph memory is freed, as PyTorch without retain_graph).
   virtual void release() {}
+  // Multi-output ops (split/chunk/unbind, lstm_cell_pointwise) derive from MultiOutputNode and override
+  // these two: the engine gathers one gradient per output (undefined where none flowed) and calls
+  // backward_outputs once — so unbind's T step gradients land in ONE buffer of the input's shape instead
+  // of T zero-filled ones added up (PyTorch's per-node InputBuffer).
+  virtual size_t num_outputs() const { return 1; }
+  virtual std::vector<Tensor> backward_outputs(const std::vector<Tensor>& grads_out) {
+    return backward(grads_out[0]);
+  }
+  // True for a node that saves no tensors: it may run again in a later backward (as in PyTorch).
+  virtual bool reusable() const { return false; }
 
   const std::vector<Edge>& edges() const { return edges_; }
   // Whether input i needs a gradient: lets backward skip work (e.g. no dX for an embedding's ids).
@@ -45,11 +56,20 @@ class Node {
   bool released_ = false;
 };
 
+// A node with several outputs (tensors made by attach_outputs); the single-gradient backward is not used.
+class MultiOutputNode : public Node {
+ public:
+  std::vector<Tensor> backward(const Tensor& grad_out) final;
+};
+
 // True when grad mode is on and any of `inputs` requires grad: the op should build and attach a node.
 bool needs_graph(std::initializer_list<Tensor> inputs);
 bool needs_graph(const std::vector<Tensor>& inputs);
 // Makes `node` the grad_fn of `out`, with one edge per input (in backward's return order).
 void attach(const Tensor& out, std::shared_ptr<Node> node, const std::vector<Tensor>& inputs);
+// The same for a multi-output node: outs[k] becomes its output k (node->num_outputs() == outs.size()).
+void attach_outputs(const std::vector<Tensor>& outs, std::shared_ptr<Node> node,
+                    const std::vector<Tensor>& inputs);
 
 // Sums `grad` over broadcast dimensions so that it has `shape` (the one place broadcasting is undone).
 Tensor reduce_to_shape(const Tensor& grad, const Shape& shape);

@@ -86,12 +86,14 @@ RNNState RNNBase::step(const Tensor& gi, const RNNState& s, const Weights& w) co
 Tensor RNNBase::run_direction(const Tensor& x, const Weights& w, RNNState& state, bool reverse,
                               const std::vector<Tensor>& keep) const {
   const int64_t T = x.size(0);
-  const Tensor gi = linear(x, w.w_ih, w.b_ih);  // (T, B, G·H): every step's input projection in one matmul
+  // (T, B, G·H): every step's input projection in one matmul, unbound into T views whose gradients the
+  // backward writes into one (T, B, G·H) buffer.
+  const std::vector<Tensor> gi = unbind(linear(x, w.w_ih, w.b_ih), 0);
   const Tensor zero = zeros({1, 1}, x.dtype());
   std::vector<Tensor> outs(static_cast<size_t>(T));
   for (int64_t k = 0; k < T; ++k) {
     const int64_t t = reverse ? T - 1 - k : k;
-    const RNNState next = step(select(gi, 0, t), state, w);
+    const RNNState next = step(gi[t], state, w);
     if (keep.empty()) {
       state = next;
       outs[t] = next.h;

@@ -1,5 +1,6 @@
-// cat / stack / split / chunk. cat copies each input into its slice of the output through the tensor layer's
-// strided copy_; everything else is composed of views (narrow, unsqueeze), which carry their own gradients.
+// cat / stack / split / chunk / unbind. cat copies each input into its slice of the output through the tensor
+// layer's strided copy_; stack is composed of unsqueeze views and cat; split/chunk/unbind return views that
+// share one multi-output backward node (SplitBackward).
 #include "attn/ops/join.h"
 
 #include "attn/autograd/node.h"
@@ -27,6 +28,58 @@ struct CatBackward : autograd::Node {
     return grads;
   }
 };
+
+// One node for all pieces of split/chunk/unbind: every piece's gradient is copied into its slice of ONE
+// buffer of x's shape (zero-filled only when some piece got no gradient). A per-piece narrow/select
+// backward would instead make one zero-filled x-sized gradient per piece for the engine to add up — for an
+// RNN's T time steps, T full (T, B, G·H) buffers, O(T²) memory traffic.
+struct SplitBackward : autograd::MultiOutputNode {
+  Shape in_shape;
+  std::vector<int64_t> sizes;  // piece sizes along dim; unbind: all 1 and the dimension removed
+  int64_t dim;
+  bool removes_dim;
+  SplitBackward(Shape s, std::vector<int64_t> z, int64_t d, bool r)
+      : in_shape(std::move(s)), sizes(std::move(z)), dim(d), removes_dim(r) {}
+  std::string name() const override { return removes_dim ? "UnbindBackward" : "SplitBackward"; }
+  size_t num_outputs() const override { return sizes.size(); }
+  bool reusable() const override { return true; }  // saves no tensors
+  std::vector<Tensor> backward_outputs(const std::vector<Tensor>& g) override {
+    bool all = true;
+    for (const Tensor& gk : g) all = all && gk.defined();
+    Tensor gx = all ? empty(in_shape, first_defined(g).dtype()) : zeros(in_shape, first_defined(g).dtype());
+    int64_t start = 0;
+    for (size_t k = 0; k < sizes.size(); ++k) {
+      if (g[k].defined()) {
+        const Layout l = removes_dim ? select_layout(gx.layout(), dim, start)
+                                     : narrow_layout(gx.layout(), dim, start, sizes[k]);
+        copy_(make_view(gx, l), g[k]);
+      }
+      start += sizes[k];
+    }
+    return {gx};
+  }
+  static const Tensor& first_defined(const std::vector<Tensor>& g) {
+    for (const Tensor& gk : g)
+      if (gk.defined()) return gk;
+    return g[0];  // not reached: the engine calls backward only when some gradient flowed
+  }
+};
+
+// Views of x along dim (narrowed to `sizes`, or selected when removes_dim), recorded as one node.
+std::vector<Tensor> split_views(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim,
+                                bool removes_dim) {
+  std::vector<Tensor> out;
+  out.reserve(sizes.size());
+  int64_t start = 0;
+  for (int64_t s : sizes) {
+    out.push_back(make_view(
+        x, removes_dim ? select_layout(x.layout(), dim, start) : narrow_layout(x.layout(), dim, start, s)));
+    start += s;
+  }
+  if (!out.empty() && autograd::needs_graph({x}))
+    autograd::attach_outputs(out, std::make_shared<SplitBackward>(x.shape(), sizes, dim, removes_dim), {x});
+  return out;
+}
 
 void check_cat(const std::vector<Tensor>& ts, int64_t dim) {
   const Tensor& t0 = ts[0];
@@ -92,13 +145,13 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& split_siz
   ATTN_CHECK_KIND(ShapeMismatch, total == x.size(dim),
                   "split: split sizes [{}] sum to {} but dimension {} of {} has size {}",
                   fmt::join(split_sizes, ", "), total, dim, shape_str(x.shape()), x.size(dim));
-  std::vector<Tensor> out;
-  int64_t start = 0;
-  for (int64_t s : split_sizes) {
-    out.push_back(narrow(x, dim, start, s));
-    start += s;
-  }
-  return out;
+  return split_views(x, split_sizes, dim, false);
+}
+
+std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
+  ATTN_CHECK_KIND(ShapeMismatch, x.dim() > 0, "unbind: expected a tensor with at least one dimension");
+  dim = normalize_dim(dim, x.dim(), "unbind");
+  return split_views(x, std::vector<int64_t>(static_cast<size_t>(x.size(dim)), 1), dim, true);
 }
 
 std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {

@@ -45,6 +45,7 @@ struct TensorImpl {
   bool requires_grad = false;
   std::shared_ptr<autograd::Node> grad_fn;
   std::shared_ptr<TensorImpl> grad;
+  uint32_t output_nr = 0;  // which output of grad_fn this tensor is (> 0 only for multi-output ops: split)
 };
 
 class Tensor {
