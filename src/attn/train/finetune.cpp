@@ -277,7 +277,16 @@ FinetuneResult finetune_classifier(models::BertForSequenceClassification& model,
       epoch_loss += loss;
       ++epoch_steps;
       ++r.steps;
-      if (o.progress) bar.update(r.steps, loss, b.tokens, lr);
+      if (o.progress) {  // the batch's accuracy (perplexity, the bar's default, means nothing here)
+        const Tensor pred = argmax(out.logits.detach(), 1);
+        int64_t right = 0;
+        for (int64_t i = 0; i < pred.numel(); ++i)
+          right += pred.at<int64_t>({i}) == b.labels.at<int64_t>({i});
+        bar.update(
+            r.steps, loss, b.tokens, lr,
+            fmt::format("batch acc {:.1f}%", 100.0 * static_cast<double>(right) /
+                                                 static_cast<double>(std::max<int64_t>(1, pred.numel()))));
+      }
     }
     EpochResult e{
         epoch + 1, r.steps, epoch_loss / static_cast<double>(std::max<int64_t>(1, epoch_steps)), {}, 0};
