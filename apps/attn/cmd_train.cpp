@@ -180,6 +180,9 @@ void add_train_transformer_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--epochs", args->opt.epochs, "epochs")->capture_default_str();
   cmd->add_option("--max-steps", args->opt.max_steps, "stop after this many optimizer steps (0 = no limit)");
+  cmd->add_option("--max-minutes", args->opt.max_minutes,
+                  "wall-clock budget: stop after the step that uses it up (validation, checkpoint, loss.svg)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-tokens", args->opt.max_tokens, "token budget per batch")->capture_default_str();
   cmd->add_option("--batch-size", args->opt.batch_size, "sentences per batch when --max-tokens is 0");
   cmd->add_option("--warmup", args->opt.warmup, "Noam warm-up steps")->capture_default_str();

@@ -83,6 +83,72 @@ TEST(Trainer, ResumedRunMatchesUninterruptedRun) {
   fs::remove_all(b);
 }
 
+// --max-minutes without timing: the clock is injected (30 s per reading), so a budget of 2 minutes runs out
+// in step 4 — mid-epoch (3 steps per epoch). The run then ends as an epoch would: validation, the log line,
+// checkpoint, model and loss.svg; resuming from it gives the losses of an uninterrupted run.
+TEST(Trainer, TimeBudgetStopsAfterTheStepThatUsesItUp) {
+  const auto data = copy_data(96, 1, 6), valid = copy_data(8, 2, 6);
+  auto run = [&](const fs::path& dir, double max_minutes, bool resume) {
+    Generator gen(3);
+    models::Transformer model(tiny(0.1), gen);
+    double t = 1000;  // any origin: the budget counts from the start of the call
+    train::TrainOptions o{.epochs = 3,
+                          .max_steps = 8,
+                          .max_minutes = max_minutes,
+                          .clock = [&t] { return t += 30; },
+                          .batch_size = 16,
+                          .warmup = 10,
+                          .clip_norm = 1.0,
+                          .accumulate = 2,
+                          .out_dir = dir.string(),
+                          .resume = resume,
+                          .seed = 9,
+                          .progress = false,
+                          .dropout_generator = &gen};
+    return train::train(model, data, valid, o);
+  };
+  const fs::path a = temp_dir("budget_a"), b = temp_dir("budget_b");
+  const auto full = run(a, -1, false);
+  EXPECT_FALSE(full.out_of_time);
+  ASSERT_EQ(full.steps, 8);
+  testing::internal::CaptureStderr();
+  const auto cut = run(b, 2, false);
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(cut.out_of_time);
+  EXPECT_EQ(cut.steps, 4);
+  EXPECT_NE(log.find("stopped: time budget of 2 minutes reached at step 4"), std::string::npos) << log;
+  // Epoch 1 (steps 1–3) validated at its end, and the stop in step 4 validated once more.
+  ASSERT_EQ(cut.valid_losses.size(), 2u);
+  EXPECT_TRUE(fs::exists(b / "checkpoint" / "trainer_state.json") && fs::exists(b / "loss.svg") &&
+              fs::exists(b / "model.safetensors"));
+  const auto resumed = run(b, -1, true);
+  ASSERT_EQ(resumed.step_losses.size(), 8u);
+  for (size_t i = 0; i < 8; ++i)
+    EXPECT_NEAR(resumed.step_losses[i], full.step_losses[i], 1e-6) << "step " << i + 1;
+  EXPECT_EQ(resumed.valid_losses.size(), full.valid_losses.size() + 1);  // + the one at the stop
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+// A budget of 0 minutes on the real clock: the first step always runs, and the loop stops right after it.
+TEST(Trainer, ZeroTimeBudgetStopsAfterTheFirstStep) {
+  const auto data = copy_data(32, 1, 6);
+  Generator gen(3);
+  models::Transformer model(tiny(0), gen);
+  const fs::path d = temp_dir("budget0");
+  testing::internal::CaptureStderr();
+  const auto r = train::train(
+      model, data, data,
+      {.epochs = 5, .max_minutes = 0, .batch_size = 8, .out_dir = d.string(), .progress = false});
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(r.out_of_time);
+  EXPECT_EQ(r.steps, 1);
+  EXPECT_EQ(r.valid_losses.size(), 1u);
+  EXPECT_NE(log.find("stopped: time budget of 0 minutes reached at step 1"), std::string::npos) << log;
+  EXPECT_TRUE(fs::exists(d / "checkpoint" / "model.safetensors") && fs::exists(d / "loss.svg"));
+  fs::remove_all(d);
+}
+
 TEST(Trainer, BatchesAddBosAndEosAndPad) {
   std::vector<train::Example> d{{{7, 8, 9}, {10}}, {{7}, {11, 12}}};
   const auto b = train::make_batch(d, {0, 1}, tiny(0));

@@ -2,6 +2,7 @@
 #include "attn/train/trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -129,6 +130,7 @@ namespace {
 struct Progress {
   int64_t step = 0, epoch = 0, batch = 0;  // optimizer steps done; the next batch to run
   std::vector<double> step_losses, valid_losses;
+  std::vector<int64_t> valid_steps;  // the step after which each validation ran (its x in loss.svg)
 };
 
 // checkpoint/ = model.safetensors, optimizer.safetensors, config.json, trainer_state.json — written into
@@ -143,7 +145,8 @@ void save_checkpoint(const std::string& out, Seq2SeqModel& model, const optim::O
                       {"epoch", p.epoch},
                       {"batch", p.batch},
                       {"step_losses", p.step_losses},
-                      {"valid_losses", p.valid_losses}};
+                      {"valid_losses", p.valid_losses},
+                      {"valid_steps", p.valid_steps}};
   std::ofstream(tmp + "/trainer_state.json") << s.dump(1) << "\n";
   fs::remove_all(old);
   if (fs::exists(dst)) fs::rename(dst, old);
@@ -162,11 +165,12 @@ Progress load_checkpoint(const std::string& out, Seq2SeqModel& model, optim::Opt
   p.step = s.at("step"), p.epoch = s.at("epoch"), p.batch = s.at("batch");
   p.step_losses = s.at("step_losses").get<std::vector<double>>();
   p.valid_losses = s.at("valid_losses").get<std::vector<double>>();
+  // Checkpoints from before valid_steps existed validated at epoch ends only; train() fills those in.
+  if (s.contains("valid_steps")) p.valid_steps = s.at("valid_steps").get<std::vector<int64_t>>();
   return p;
 }
 
-void write_loss_curve(const std::string& path, const std::string& name, const Progress& p,
-                      int64_t steps_per_epoch) {
+void write_loss_curve(const std::string& path, const std::string& name, const Progress& p) {
   viz::Series tr{"train (label-smoothed)", {}, {}};
   for (size_t i = 0; i < p.step_losses.size(); ++i) {
     tr.x.push_back(static_cast<double>(i + 1));
@@ -174,7 +178,7 @@ void write_loss_curve(const std::string& path, const std::string& name, const Pr
   }
   viz::Series va{"validation", {}, {}, true};
   for (size_t e = 0; e < p.valid_losses.size(); ++e) {
-    va.x.push_back(static_cast<double>((e + 1) * steps_per_epoch));
+    va.x.push_back(static_cast<double>(p.valid_steps[e]));
     va.y.push_back(p.valid_losses[e]);
   }
   std::vector<viz::Series> series{tr};
@@ -233,6 +237,14 @@ TrainResult train(Seq2SeqModel& model, const std::vector<Example>& train_data,
   const auto steps_per_epoch =
       static_cast<int64_t>((batcher.epoch(0).size() + o.accumulate - 1) / o.accumulate);
   const int64_t total = o.max_steps > 0 ? o.max_steps : o.epochs * steps_per_epoch;
+  for (auto e = static_cast<int64_t>(p.valid_steps.size()); e < static_cast<int64_t>(p.valid_losses.size());
+       ++e)
+    p.valid_steps.push_back((e + 1) * steps_per_epoch);
+  const std::function<double()> now = o.clock ? o.clock : [] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  };
+  const double start = now();
+  bool out_of_time = false;
   ProgressBar bar(o.progress ? total : 0, o.log_every, stderr);
   model.module().train();
   bool stop = o.max_steps > 0 && p.step >= o.max_steps;
@@ -259,24 +271,32 @@ TrainResult train(Seq2SeqModel& model, const std::vector<Example>& train_data,
       p.step_losses.push_back(loss_sum / static_cast<double>(n));
       if (o.progress) bar.update(p.step, p.step_losses.back(), tokens, lr);
       stop = o.max_steps > 0 && p.step >= o.max_steps;
+      if (!stop && o.max_minutes >= 0 && now() - start >= o.max_minutes * 60) stop = out_of_time = true;
       if (!o.out_dir.empty() && o.checkpoint_every > 0 && p.step % o.checkpoint_every == 0 && !stop)
         save_checkpoint(o.out_dir, model, opt, p);
     }
-    if (p.batch >= static_cast<int64_t>(batches.size()) && !valid_data.empty()) {
+    const bool epoch_done = p.batch >= static_cast<int64_t>(batches.size());
+    if ((epoch_done || out_of_time) && !valid_data.empty()) {
       p.valid_losses.push_back(evaluate_loss(model, valid_data));
+      p.valid_steps.push_back(p.step);
+      const std::string part =
+          epoch_done ? "" : fmt::format(" (batch {}/{})", p.batch, static_cast<int64_t>(batches.size()));
       if (o.progress)
-        bar.message(fmt::format("epoch {} | valid loss {:.4f} | valid ppl {:.2f}", p.epoch + 1,
+        bar.message(fmt::format("epoch {}{} | valid loss {:.4f} | valid ppl {:.2f}", p.epoch + 1, part,
                                 p.valid_losses.back(), std::exp(p.valid_losses.back())));
     }
+    if (out_of_time)
+      bar.message(
+          fmt::format("stopped: time budget of {} minutes reached at step {}", o.max_minutes, p.step));
     if (stop && p.batch < static_cast<int64_t>(batches.size())) break;  // keep epoch/batch for resume
   }
   if (o.progress) bar.finish();
   if (!o.out_dir.empty()) {
     save_checkpoint(o.out_dir, model, opt, p);
     save_model(model, o.out_dir);
-    write_loss_curve(o.out_dir + "/loss.svg", model.name(), p, steps_per_epoch);
+    write_loss_curve(o.out_dir + "/loss.svg", model.name(), p);
   }
-  return {p.step_losses, p.valid_losses, p.step};
+  return {p.step_losses, p.valid_losses, p.step, out_of_time};
 }
 
 TrainResult train(models::Transformer& model, const std::vector<Example>& train_data,

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -37,9 +38,15 @@ enum class LrSchedule {
 
 struct TrainOptions {
   int64_t epochs = 1;
-  int64_t max_steps = 0;   // optimizer steps; 0 = no limit (epochs decide)
-  size_t batch_size = 32;  // sentences per batch when max_tokens == 0
-  size_t max_tokens = 0;   // token budget per batch (with padding), as text::Batcher
+  int64_t max_steps = 0;  // optimizer steps; 0 = no limit (epochs decide)
+  // A wall-clock budget for this call (a resumed run gets a fresh one); negative = none. After the step in
+  // which it runs out, the loop ends as if the epoch had: validation, "stopped: time budget of M minutes
+  // reached at step S" on stderr, the final checkpoint (resumable mid-epoch), the model and loss.svg.
+  // 0 stops after the first step.
+  double max_minutes = -1;
+  std::function<double()> clock;  // seconds on a monotonic clock for max_minutes; empty = steady_clock
+  size_t batch_size = 32;         // sentences per batch when max_tokens == 0
+  size_t max_tokens = 0;          // token budget per batch (with padding), as text::Batcher
   double label_smoothing = 0.1;
   LrSchedule schedule = LrSchedule::Noam;
   double lr_factor = 1.0;  // the Noam schedule's factor (the Annotated Transformer uses 1–2)
@@ -61,9 +68,11 @@ struct TrainOptions {
 };
 
 struct TrainResult {
-  std::vector<double> step_losses;   // mean token loss of each optimizer step (after resume: from there on)
-  std::vector<double> valid_losses;  // per epoch (plain CE per token, no smoothing)
-  int64_t steps = 0;                 // optimizer steps done in total
+  std::vector<double> step_losses;  // mean token loss of each optimizer step (after resume: from there on)
+  std::vector<double>
+      valid_losses;          // per epoch, and at a time-budget stop (plain CE per token, no smoothing)
+  int64_t steps = 0;         // optimizer steps done in total
+  bool out_of_time = false;  // stopped by max_minutes
 };
 
 // Batch tensors (int64, padded with pad_id): src (B, S), tgt_in = [BOS] y (B, T), tgt_out = y [EOS].
