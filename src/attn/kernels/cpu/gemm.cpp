@@ -325,6 +325,23 @@ bool offsets_distinct_increasing(const int64_t* off, int64_t n) {
   return true;
 }
 
+// The thread split over a batch of products, for both kernels: with many products (attention's per-head
+// matrices) one whole product per thread, unless C entries repeat (a broadcast operand's gradient summed in
+// place), where threads would race; else the products in turn, each split over the threads — unless it is
+// below ~64³ multiply-adds, not worth waking a second thread for. one(p, threads) runs product p.
+template <typename One>
+void for_each_product(const MatrixBatch<float>& c, const GemmSize& s, One&& one) {
+  const int nt = get_num_threads();
+  if (nt > 1 && s.batch >= nt && offsets_distinct_increasing(c.offsets, s.batch)) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int64_t p = 0; p < s.batch; ++p) one(p, 1);
+    return;
+  }
+  const double flops = 2.0 * static_cast<double>(s.M) * static_cast<double>(s.N) * static_cast<double>(s.K);
+  const int inner = flops < 2.0 * 64 * 64 * 64 ? 1 : nt;
+  for (int64_t p = 0; p < s.batch; ++p) one(p, inner);
+}
+
 }  // namespace
 
 bool gemm_fast_available() {
@@ -365,15 +382,7 @@ void matmul_thin(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<c
              "got M = {}, B row stride {}",
              kThinMaxRows, s.M, b.rs);
   if (s.batch == 0 || s.M == 0 || s.N == 0) return;
-  const int nt = get_num_threads();
-  const double flops = 2.0 * static_cast<double>(s.M) * static_cast<double>(s.N) * static_cast<double>(s.K);
-  if (nt > 1 && s.batch >= nt && offsets_distinct_increasing(c.offsets, s.batch)) {
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (int64_t p = 0; p < s.batch; ++p) thin_one(c, a, b, p, s, accumulate, 1);
-    return;
-  }
-  const int inner = flops < 2.0 * 64 * 64 * 64 ? 1 : nt;
-  for (int64_t p = 0; p < s.batch; ++p) thin_one(c, a, b, p, s, accumulate, inner);
+  for_each_product(c, s, [&](int64_t p, int nt) { thin_one(c, a, b, p, s, accumulate, nt); });
 #else
   matmul_fast(c, a, b, s, accumulate);
 #endif
@@ -382,18 +391,7 @@ void matmul_thin(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<c
 void matmul_fast(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
                  bool accumulate) {
   if (s.batch == 0 || s.M == 0 || s.N == 0) return;
-  const int nt = get_num_threads();
-  const double flops = 2.0 * static_cast<double>(s.M) * static_cast<double>(s.N) * static_cast<double>(s.K);
-  // Many products (attention's per-head matrices): one whole product per thread, unless C entries repeat
-  // (a broadcast operand's gradient summed in place), where threads would race.
-  if (nt > 1 && s.batch >= nt && offsets_distinct_increasing(c.offsets, s.batch)) {
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (int64_t p = 0; p < s.batch; ++p) gemm_one(c, a, b, p, s, accumulate, 1);
-    return;
-  }
-  // Below ~64³ multiply-adds a product is not worth waking a second thread for.
-  const int inner = flops < 2.0 * 64 * 64 * 64 ? 1 : nt;
-  for (int64_t p = 0; p < s.batch; ++p) gemm_one(c, a, b, p, s, accumulate, inner);
+  for_each_product(c, s, [&](int64_t p, int nt) { gemm_one(c, a, b, p, s, accumulate, nt); });
 }
 
 }  // namespace attn::kernels
