@@ -13,6 +13,7 @@
 #include "attn/ops/matmul.h"
 #include "attn/ops/norm.h"
 #include "attn/ops/reduce.h"
+#include "attn/ops/rnn_cell.h"
 #include "attn/ops/shape.h"
 #include "attn/ops/softmax.h"
 #include "attn/ops/unary.h"

@@ -1,4 +1,5 @@
-// Recurrent cells: the three step functions (composed from ops) and the RNNCell/LSTMCell/GRUCell modules.
+// Recurrent cells: the three step functions (a GEMM for h W_hhᵀ, then the Elman activation, or the LSTM/GRU
+// gates as one fused pointwise op) and the RNNCell/LSTMCell/GRUCell modules.
 #include "attn/nn/rnn_cells.h"
 
 #include <cmath>
@@ -15,18 +16,14 @@ Tensor rnn_step(const Tensor& gi, const Tensor& h, const Tensor& w_hh, const Ten
 }
 
 RNNState lstm_step(const Tensor& gi, const RNNState& s, const Tensor& w_hh, const Tensor& b_hh) {
-  const auto g = chunk(gi + linear(s.h, w_hh, b_hh), 4, 1);  // 4 × (B, H): i, f, g, o
-  const Tensor i = sigmoid(g[0]), f = sigmoid(g[1]), cand = tanh(g[2]), o = sigmoid(g[3]);
-  const Tensor c = f * s.c + i * cand;
-  return {o * tanh(c), c};
+  // The gates' pointwise math (σ, tanh, c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh c') is one fused op
+  // (ops/rnn_cell.h).
+  const auto [h, c] = lstm_cell_pointwise(gi, linear(s.h, w_hh, b_hh), s.c);  // (B, H) each
+  return {h, c};
 }
 
 Tensor gru_step(const Tensor& gi, const Tensor& h, const Tensor& w_hh, const Tensor& b_hh) {
-  const auto xi = chunk(gi, 3, 1);                     // 3 × (B, H): r, z, n (input side)
-  const auto hh = chunk(linear(h, w_hh, b_hh), 3, 1);  // 3 × (B, H): r, z, n (hidden side)
-  const Tensor r = sigmoid(xi[0] + hh[0]), z = sigmoid(xi[1] + hh[1]);
-  const Tensor n = tanh(xi[2] + r * hh[2]);
-  return n + z * (h - n);  // (1 − z) ⊙ n + z ⊙ h
+  return gru_cell_pointwise(gi, linear(h, w_hh, b_hh), h);  // (B, H); the gates fused as for the LSTM
 }
 
 RNNCellBase::RNNCellBase(int64_t in, int64_t hidden, int64_t gates, bool bias, Generator& gen)

@@ -1,10 +1,11 @@
 // attn/nn/rnn_cells.h — one time step of the recurrent cells (Elman RNN, LSTM, GRU) and the cell modules.
 //
-// The step functions are free functions on explicit weights, written with differentiable ops (autograd
-// for free); the cells (RNNCell, LSTMCell, GRUCell) own the weights and call them, and the sequence
-// layers in nn/rnn.h call the same functions with their per-layer weights (STYLE P11: a sequence is
-// defined by its step). Weight layout, gate order and initialisation are PyTorch's (STYLE P9):
-// https://pytorch.org/docs/1.13/generated/torch.nn.LSTMCell.html (and RNNCell, GRUCell).
+// The step functions are free functions on explicit weights, written with differentiable ops (the LSTM
+// and GRU gates as one fused op each, ops/rnn_cell.h; autograd for free); the cells (RNNCell, LSTMCell,
+// GRUCell) own the weights and call them, and the sequence layers in nn/rnn.h call the same functions with
+// their per-layer weights (STYLE P11: a sequence is defined by its step). Weight layout, gate order and
+// initialisation are PyTorch's (STYLE P9): https://pytorch.org/docs/1.13/generated/torch.nn.LSTMCell.html
+// (and RNNCell, GRUCell).
 #pragma once
 
 #include "attn/core/rng.h"
