@@ -159,27 +159,37 @@ std::vector<float> pool(const float* h, int64_t T, int64_t C, Pooling p) {
 
 }  // namespace
 
-// Every window runs through the model alone, at its own length (B = 1, no [PAD], no mask), on one thread;
-// windows are spread over attn's threads. OpenBLAS's sgemm gives a row bits that depend on how many rows
-// the product has (measured: a row of an (8, 384) product differs in the last bit from the same row inside a
-// (16, 384) one), so stacking texts into one (B·T, C) matrix would make a text's vector depend on its
-// batch; running it alone makes it bit-for-bit the same in any batch and with any thread count. Inside the
-// parallel region the kernels and OpenBLAS run single-threaded (no nested OpenMP).
+// Every window runs through the model alone, at its own length (B = 1, no [PAD], no mask). OpenBLAS's sgemm
+// gives a row bits that depend on how many rows the product has (measured: a row of an (8, 384) product
+// differs in the last bit from the same row inside a (16, 384) one), so stacking texts into one (B·T, C)
+// matrix would make a text's vector depend on its batch; running it alone makes it bit-for-bit the same in
+// any batch and with any thread count. With at least as many windows as threads, the windows are spread over
+// the threads and each runs single-threaded inside (no nested OpenMP); with fewer (one query, the service
+// case), they run in turn and the kernels use the threads — attn's kernels give the same bits at any thread
+// count, which tests/models/sentence_encoder_test.cpp checks for the whole encoder.
 std::vector<std::vector<float>> SentenceEncoder::embed_windows(
     const std::vector<text::Encoding>& windows) const {
   const int64_t C = dimension();
   std::vector<std::vector<float>> pooled(windows.size());
+  auto embed_one = [&](size_t i) {
+    NoGradGuard no_grad;  // grad mode is per thread
+    const auto& e = windows[i];
+    const auto T = static_cast<int64_t>(e.size());
+    const std::vector<int64_t> ids(e.ids.begin(), e.ids.end()), types(e.type_ids.begin(), e.type_ids.end());
+    const Tensor h =
+        bert_->forward(from_vector(ids, {1, T}), Tensor(), from_vector(types, {1, T})).last_hidden_state;
+    pooled[i] = pool(contiguous(h).data<float>(), T, C, pooling_);  // h: (1, T, C)
+  };
+  const int threads = get_num_threads();
+  if (static_cast<int64_t>(windows.size()) < threads) {
+    for (size_t i = 0; i < windows.size(); ++i) embed_one(i);
+    return pooled;
+  }
   std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(get_num_threads())
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (size_t i = 0; i < windows.size(); ++i) {
     try {
-      NoGradGuard no_grad;  // grad mode is per thread
-      const auto& e = windows[i];
-      const auto T = static_cast<int64_t>(e.size());
-      const std::vector<int64_t> ids(e.ids.begin(), e.ids.end()), types(e.type_ids.begin(), e.type_ids.end());
-      const Tensor h =
-          bert_->forward(from_vector(ids, {1, T}), Tensor(), from_vector(types, {1, T})).last_hidden_state;
-      pooled[i] = pool(contiguous(h).data<float>(), T, C, pooling_);  // h: (1, T, C)
+      embed_one(i);
     } catch (...) {
 #pragma omp critical
       if (!error) error = std::current_exception();
