@@ -1,8 +1,9 @@
 // bench_lstm — nn::LSTM forward + backward throughput (tokens/s = B·T per iteration) in attn, the issue's
 // RNN benchmark: one layer, input = hidden = 256, batch 32 × 50 steps, and 2 layers 512 × 512, batch 64 ×
 // 30, on 1 and 2 threads. One iteration: out, h_n, c_n = lstm(x); L = Σ out ⊙ g; L.backward() (gradients of
-// every weight and of x). Time is wall-clock (real_time) and process CPU time (cpu_time, all threads); the
-// PyTorch peer is bench/lstm_vs_torch.py, which reads this JSON and prints the ratio.
+// every weight and of x). Time is wall-clock (real_time) and process CPU time (cpu_time, all threads:
+// MeasureProcessCPUTime); the PyTorch peer is bench/lstm_vs_torch.py, which reads this JSON and prints the
+// ratio.
 //   build/<dir>/bench/bench_lstm --benchmark_out=/tmp/lstm.json --benchmark_out_format=json
 //   .venv/bin/python bench/lstm_vs_torch.py /tmp/lstm.json
 #include <benchmark/benchmark.h>
@@ -43,6 +44,7 @@ BENCHMARK(BM_lstm_fwd_bwd)
     ->Args({64, 30, 512, 2, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
+    ->MeasureProcessCPUTime()  // cpu_time of all threads (default: the main thread's only)
     ->MinTime(1.0);
 
 BENCHMARK_MAIN();
