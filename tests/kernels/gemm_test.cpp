@@ -199,6 +199,51 @@ TEST(Gemm, ThinBatchesWithRepeatedOutputsAndEmptyDepth) {
   EXPECT_EQ(c, std::vector<float>(15, 0.f));
 }
 
+// A prepacked B gives matmul_fast's bits (the same panels), for a weight read as Wᵀ and a row-major B, at 1
+// and 2 threads, in a batch sharing the one B; and the pack notices when its source changes.
+TEST(Gemm, PrepackedBGivesTheBitsOfMatmulFast) {
+  Generator g(21);
+  const int saved = get_num_threads();
+  const std::vector<std::array<int64_t, 3>> shapes = {{1, 1, 1},      {13, 33, 7},     {24, 1536, 384},
+                                                      {100, 70, 600}, {300, 129, 257}, {37, 2100, 64}};
+  for (const auto& [M, N, K] : shapes) {
+    for (const bool weight : {true, false}) {
+      SCOPED_TRACE(::testing::Message() << M << "x" << N << "x" << K << (weight ? " Wt" : " B"));
+      const int64_t batch = 3;
+      const auto a = random_vector(batch * M * K, g), b = random_vector(K * N, g);
+      std::vector<int64_t> a_off(batch), c_off(batch);
+      for (int64_t p = 0; p < batch; ++p) a_off[p] = p * M * K, c_off[p] = p * M * N;
+      const std::vector<int64_t> b_off(batch, 0);
+      const MatrixBatch<const float> A{a.data(), a_off.data(), K, 1};
+      const MatrixBatch<const float> B{b.data(), b_off.data(), weight ? 1 : N, weight ? K : 1};
+      const PackedB packed(B, K, N);
+      EXPECT_TRUE(packed.matches(B.data, B.rs, B.cs, K, N));
+      for (const int threads : {1, 2}) {
+        set_num_threads(threads);
+        std::vector<float> fast(batch * M * N, 0.25f), pre = fast;
+        matmul_fast({fast.data(), c_off.data(), N, 1}, A, B, {batch, M, N, K}, threads == 2);
+        matmul_prepacked({pre.data(), c_off.data(), N, 1}, A, packed, {batch, M, N, K}, threads == 2);
+        EXPECT_EQ(pre, fast) << threads << " threads";
+      }
+      set_num_threads(saved);
+      auto changed = b;
+      for (auto& x : changed) x *= 0.999f;                             // an optimizer step moves every value
+      EXPECT_FALSE(packed.matches(changed.data(), B.rs, B.cs, K, N));  // another buffer
+      EXPECT_FALSE(packed.matches(B.data, B.rs + 1, B.cs, K, N));      // another layout
+    }
+  }
+  // The same buffer changed in place is noticed through the sampled values.
+  auto w = random_vector(64 * 48, g);
+  const int64_t z = 0;
+  const PackedB p({w.data(), &z, 1, 64}, 64, 48);
+  for (auto& x : w) x += 1e-3f;
+  EXPECT_FALSE(p.matches(w.data(), 1, 64, 64, 48));
+  std::vector<float> c(2 * 48);
+  std::vector<float> a(2 * 65);
+  EXPECT_THROW(matmul_prepacked({c.data(), &z, 48, 1}, {a.data(), &z, 65, 1}, p, {1, 2, 48, 65}, false),
+               Error);
+}
+
 TEST(Gemm, EmptyDepthWritesZerosOrLeavesC) {
   const int64_t z = 0;
   std::vector<float> c(12 * 32, 3.f);

@@ -5,10 +5,13 @@
 
 #include <cmath>
 
+#include "attn/autograd/grad_mode.h"
 #include "attn/nn/nn.h"
 #include "attn/ops/binary.h"
+#include "attn/ops/linear.h"
 #include "attn/ops/matmul.h"
 #include "attn/ops/shape.h"
+#include "attn/tensor/copy.h"
 #include "attn/tensor/creation.h"
 #include "support/expect.h"
 #include "support/fixtures.h"
@@ -49,6 +52,29 @@ TEST(Modules, TinyModelForwardAndGradsMatchTorch) {
   }
   // The padding row (id 0 appears twice) gets no gradient.
   EXPECT_TENSOR_NEAR(select(model.at<nn::Embedding>(0).weight.grad(), 0, 0), zeros({6}), 0, 0);
+}
+
+// Linear::prepack: the same bits as the unpacked forward (rows above and below the thin kernel's 24), only
+// without a graph; a weight changed in place afterwards is noticed and the unpacked path used.
+TEST(Modules, PrepackedLinearGivesTheSameBitsAndNoticesAChangedWeight) {
+  Generator g(3);
+  nn::Linear l(300, 70, true, g);
+  const Tensor x = randn({5, 40, 300}, g), few = randn({7, 300}, g);
+  const Tensor y0 = l.forward(x), f0 = l.forward(few);
+  l.prepack();
+  {
+    NoGradGuard no_grad;
+    EXPECT_TENSOR_NEAR(l.forward(x), y0, 0, 0);
+    EXPECT_TENSOR_NEAR(l.forward(few), f0, 0, 0);
+    copy_(l.weight, mul(l.weight, 0.5));  // an in-place update, as an optimizer step
+    EXPECT_TENSOR_NEAR(l.forward(x), linear(x, l.weight, l.bias), 0, 0);
+  }
+  const Tensor y = l.forward(x);  // with grad mode on: the ordinary op, with its graph
+  EXPECT_TRUE(y.requires_grad());
+  const Tensor w = l.weight.detach();  // a graph would be needed here: the packed op refuses
+  const int64_t z = 0;
+  const kernels::PackedB packed({w.data<float>(), &z, 1, 300}, 300, 70);
+  EXPECT_THROW(linear(x, l.weight, l.bias, packed), Error);
 }
 
 TEST(Modules, DropoutFollowsTrainingFlag) {

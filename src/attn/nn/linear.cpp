@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "attn/autograd/grad_mode.h"
 #include "attn/nn/init.h"
 #include "attn/ops/linear.h"
 #include "attn/tensor/creation.h"
@@ -28,6 +29,25 @@ void Linear::reset_parameters(Generator& gen) {
   }
 }
 
-Tensor Linear::forward(const Tensor& x) const { return linear(x, weight, bias); }
+Tensor Linear::forward(const Tensor& x) const {
+  if (packed_ && !GradMode::is_enabled() && x.dtype() == DType::F32 && weight.dtype() == DType::F32)
+    return linear(x, weight, bias, *packed_);
+  return linear(x, weight, bias);
+}
+
+void Linear::prepack() {
+  packed_.reset();
+  if (weight.dtype() != DType::F32 || !kernels::gemm_fast_enabled() || weight.numel() == 0) return;
+  const int64_t zero = 0;  // Wᵀ: (in, out) with W's strides swapped, as linear() passes it
+  packed_ = std::make_shared<const kernels::PackedB>(
+      kernels::MatrixBatch<const float>{weight.data<float>(), &zero, weight.strides()[1],
+                                        weight.strides()[0]},
+      in_features, out_features);
+}
+
+void prepack_linears(Module& m) {
+  for (auto& [_, child] : m.named_modules())
+    if (auto* l = dynamic_cast<Linear*>(child)) l->prepack();
+}
 
 }  // namespace attn::nn

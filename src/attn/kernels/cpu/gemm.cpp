@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -155,17 +156,24 @@ void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a
 #endif
 
 // One thread's share: C[i0:i1, j0:j1] (+)= A[i0:i1, :] · B[:, j0:j1] of one product, serially.
+// With `prepacked` (PackedB's strips: column strip s is K × NR floats, k-major), B is not read and no B
+// panel is packed: the micro-kernel reads the strip's slice in place — the same panel values, so the same
+// bits.
 void gemm_block(float* C, int64_t crs, int64_t ccs, const float* A, int64_t ars, int64_t acs, const float* B,
                 int64_t brs, int64_t bcs, int64_t K, int64_t i0, int64_t i1, int64_t j0, int64_t j1,
-                bool accumulate) {
+                bool accumulate, const float* prepacked = nullptr) {
   thread_local std::vector<float> a_buf, b_buf;
   float* pa = scratch(a_buf, MC * KC);
-  float* pb = scratch(b_buf, KC * ((std::min(NC, j1 - j0) + NR - 1) / NR * NR));
+  float* pb = prepacked ? nullptr : scratch(b_buf, KC * ((std::min(NC, j1 - j0) + NR - 1) / NR * NR));
   for (int64_t jc = j0; jc < j1; jc += NC) {
     const int64_t nc = std::min(NC, j1 - jc);
     for (int64_t pc = 0; pc < K; pc += KC) {
       const int64_t kc = std::min(KC, K - pc);
-      pack_panels(pb, B + pc * brs + jc * bcs, nc, kc, NR, bcs, brs);
+      if (!prepacked) pack_panels(pb, B + pc * brs + jc * bcs, nc, kc, NR, bcs, brs);
+      // The kc × NR panel of column strip jr (from jc): packed here, or in place in the strips.
+      auto b_panel = [&](int64_t jr) {
+        return prepacked ? prepacked + (jc + jr) / NR * K * NR + pc * NR : pb + jr * kc;
+      };
       const bool add = accumulate || pc > 0;
       for (int64_t ic = i0; ic < i1; ic += MC) {
         const int64_t mc = std::min(MC, i1 - ic);
@@ -183,9 +191,9 @@ void gemm_block(float* C, int64_t crs, int64_t ccs, const float* A, int64_t ars,
                          std::min(NR, nc - jr),
                          add};
             if (ir < packed_from) {
-              micro_kernel(kc, A + (ic + ir) * ars + pc, ars, 1, pb + jr * kc, t);
+              micro_kernel(kc, A + (ic + ir) * ars + pc, ars, 1, b_panel(jr), t);
             } else {
-              micro_kernel(kc, pa + ir * kc, 1, MR, pb + jr * kc, t);
+              micro_kernel(kc, pa + ir * kc, 1, MR, b_panel(jr), t);
             }
           }
         }
@@ -203,9 +211,9 @@ void zero_product(float* C, int64_t rs, int64_t cs, int64_t M, int64_t N) {
 // One product with `nt` threads splitting it into disjoint ranges of whole register tiles: columns when
 // there are enough column panels, else rows.
 void gemm_one(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, int64_t p,
-              const GemmSize& s, bool accumulate, int nt) {
+              const GemmSize& s, bool accumulate, int nt, const float* prepacked = nullptr) {
   float* C = c.data + c.offsets[p];
-  const float *A = a.data + a.offsets[p], *B = b.data + b.offsets[p];
+  const float *A = a.data + a.offsets[p], *B = b.data ? b.data + b.offsets[p] : nullptr;
   if (s.K == 0) {
     if (!accumulate) zero_product(C, c.rs, c.cs, s.M, s.N);
     return;
@@ -218,10 +226,10 @@ void gemm_one(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<cons
     const int64_t q0 = panels * t / nt, q1 = panels * (t + 1) / nt;
     if (by_columns) {
       gemm_block(C, c.rs, c.cs, A, a.rs, a.cs, B, b.rs, b.cs, s.K, 0, s.M, q0 * NR, std::min(s.N, q1 * NR),
-                 accumulate);
+                 accumulate, prepacked);
     } else {
       gemm_block(C, c.rs, c.cs, A, a.rs, a.cs, B, b.rs, b.cs, s.K, q0 * MR, std::min(s.M, q1 * MR), 0, s.N,
-                 accumulate);
+                 accumulate, prepacked);
     }
   };
   if (nt <= 1) {
@@ -363,6 +371,45 @@ bool gemm_fast_enabled() {
 
 bool gemm_fast_suits(int64_t M, int64_t N, int64_t K, int64_t b_cs) {
   return M >= (b_cs == 1 ? MR : 2 * MR) && N >= 16 && K >= 8;
+}
+
+PackedB::PackedB(MatrixBatch<const float> b, int64_t K, int64_t N)
+    : K_(K), N_(N), source_(b.data + b.offsets[0]) {
+  const int64_t strips = (N + NR - 1) / NR;
+  buffer_.resize(static_cast<size_t>(std::max<int64_t>(strips * K * NR, 1) + 16));
+  auto p = reinterpret_cast<uintptr_t>(buffer_.data());
+  panels_ = reinterpret_cast<float*>((p + 63) & ~uintptr_t{63});
+  // Each strip is the concatenation of its KC slices' panels: pack_panels of one strip over all of K.
+  for (int64_t st = 0; st < strips; ++st)
+    pack_panels(panels_ + st * K * NR, source_ + st * NR * b.cs, std::min(NR, N - st * NR), K, NR, b.cs,
+                b.rs);
+  rs_ = b.rs;
+  cs_ = b.cs;
+  for (size_t i = 0; i < probe_.size(); ++i) {
+    const int64_t e =
+        K * N > 0 ? static_cast<int64_t>(i) * (K * N - 1) / static_cast<int64_t>(probe_.size() - 1) : 0;
+    probe_[i] = K * N > 0 ? source_[(e / N) * rs_ + (e % N) * cs_] : 0.f;
+  }
+}
+
+bool PackedB::matches(const float* b, int64_t rs, int64_t cs, int64_t K, int64_t N) const {
+  if (b != source_ || rs != rs_ || cs != cs_ || K != K_ || N != N_) return false;
+  for (size_t i = 0; i < probe_.size(); ++i) {
+    const int64_t e =
+        K * N > 0 ? static_cast<int64_t>(i) * (K * N - 1) / static_cast<int64_t>(probe_.size() - 1) : 0;
+    if (K * N > 0 && b[(e / N) * rs + (e % N) * cs] != probe_[i]) return false;
+  }
+  return true;
+}
+
+void matmul_prepacked(MatrixBatch<float> c, MatrixBatch<const float> a, const PackedB& b, GemmSize s,
+                      bool accumulate) {
+  ATTN_CHECK(s.K == b.K() && s.N == b.N(),
+             "matmul_prepacked: B was packed as {} x {}, the product needs {} x {}", b.K(), b.N(), s.K, s.N);
+  if (s.batch == 0 || s.M == 0 || s.N == 0) return;
+  const int64_t zero = 0;
+  const MatrixBatch<const float> none{nullptr, &zero, 0, 0};
+  for_each_product(c, s, [&](int64_t p, int nt) { gemm_one(c, a, none, p, s, accumulate, nt, b.panels()); });
 }
 
 bool gemm_thin_suits(int64_t M, int64_t N, int64_t b_rs) {

@@ -19,6 +19,9 @@
 // operands cost nothing extra.
 #pragma once
 
+#include <array>
+#include <vector>
+
 #include "attn/kernels/cpu/matmul.h"
 
 namespace attn::kernels {
@@ -49,5 +52,34 @@ void matmul_fast(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<c
 bool gemm_thin_suits(int64_t M, int64_t N, int64_t b_rs);
 void matmul_thin(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
                  bool accumulate);
+
+// B packed once into the 12 × 32 kernel's panels, for a B used by many products: a layer's weight read as
+// Wᵀ in inference, where packing it again on every product was 40 % of SentenceEncoder's time at 128-token
+// texts (each text runs alone). Products with it give the bits matmul_fast gives with the unpacked B (the
+// panels hold the same values). The source must not change while the pack is used: matches() compares the
+// source pointer, layout and 64 sampled values, so the usual in-place update (an optimizer step, which moves
+// every value) is noticed, and a caller falls back to the unpacked path.
+class PackedB {
+ public:
+  PackedB(MatrixBatch<const float> b, int64_t K, int64_t N);  // b's first matrix, (K × N) with its strides
+  PackedB(const PackedB&) = delete;                           // panels_ points into buffer_
+  PackedB& operator=(const PackedB&) = delete;
+  int64_t K() const { return K_; }
+  int64_t N() const { return N_; }
+  const float* panels() const { return panels_; }
+  bool matches(const float* b, int64_t rs, int64_t cs, int64_t K, int64_t N) const;
+
+ private:
+  int64_t K_, N_, rs_ = 0, cs_ = 0;
+  const float* source_;
+  std::vector<float> buffer_;
+  float* panels_ = nullptr;
+  std::array<float, 64> probe_{};
+};
+
+// C[p] (+)= A[p]·B for every batch entry, B prepacked (one B for the whole batch). Any M; below 24 rows
+// matmul_thin on the unpacked B is faster.
+void matmul_prepacked(MatrixBatch<float> c, MatrixBatch<const float> a, const PackedB& b, GemmSize s,
+                      bool accumulate);
 
 }  // namespace attn::kernels
