@@ -47,23 +47,27 @@ fs::path temp_dir(const std::string& name) {
   return d;
 }
 
+// 3 epochs of batches of 16 with accumulation 2, clipping, dropout 0.1, seed 9: the resume tests' run.
+train::TrainOptions resume_options(const fs::path& dir, int64_t max_steps, bool resume, Generator& gen) {
+  return {.epochs = 3,
+          .max_steps = max_steps,
+          .batch_size = 16,
+          .warmup = 10,
+          .clip_norm = 1.0,
+          .accumulate = 2,
+          .out_dir = dir.string(),
+          .resume = resume,
+          .seed = 9,
+          .progress = false,
+          .dropout_generator = &gen};
+}
+
 TEST(Trainer, ResumedRunMatchesUninterruptedRun) {
   const auto data = copy_data(96, 1, 6);
   auto run = [&](const fs::path& dir, int64_t max_steps, bool resume) {
     Generator gen(3);
     models::Transformer model(tiny(0.1), gen);
-    train::TrainOptions o{.epochs = 3,
-                          .max_steps = max_steps,
-                          .batch_size = 16,
-                          .warmup = 10,
-                          .clip_norm = 1.0,
-                          .accumulate = 2,
-                          .out_dir = dir.string(),
-                          .resume = resume,
-                          .seed = 9,
-                          .progress = false,
-                          .dropout_generator = &gen};
-    return train::train(model, data, {}, o);
+    return train::train(model, data, {}, resume_options(dir, max_steps, resume, gen));
   };
   const fs::path a = temp_dir("a"), b = temp_dir("b");
   const auto full = run(a, 8, false);  // 3 steps per epoch: the interruption at 4 is mid-epoch
@@ -92,19 +96,9 @@ TEST(Trainer, TimeBudgetStopsAfterTheStepThatUsesItUp) {
     Generator gen(3);
     models::Transformer model(tiny(0.1), gen);
     double t = 1000;  // any origin: the budget counts from the start of the call
-    train::TrainOptions o{.epochs = 3,
-                          .max_steps = 8,
-                          .max_minutes = max_minutes,
-                          .clock = [&t] { return t += 30; },
-                          .batch_size = 16,
-                          .warmup = 10,
-                          .clip_norm = 1.0,
-                          .accumulate = 2,
-                          .out_dir = dir.string(),
-                          .resume = resume,
-                          .seed = 9,
-                          .progress = false,
-                          .dropout_generator = &gen};
+    auto o = resume_options(dir, 8, resume, gen);
+    o.max_minutes = max_minutes;
+    o.clock = [&t] { return t += 30; };
     return train::train(model, data, valid, o);
   };
   const fs::path a = temp_dir("budget_a"), b = temp_dir("budget_b");
