@@ -249,6 +249,9 @@ void add_train_seq2seq_command(CLI::App& app) {
   cmd->add_option("--max-minutes", a->opt.max_minutes,
                   "wall-clock budget: stop after the step that uses it up (validation, checkpoint, loss.svg)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_flag(
+      "--cpu-minutes", a->opt.cpu_budget,
+      "--max-minutes counts this process's CPU time, not wall time (equal budgets on a busy machine)");
   cmd->add_option("--max-tokens", a->opt.max_tokens, "token budget per batch")->capture_default_str();
   cmd->add_option("--batch-size", a->opt.batch_size, "sentences per batch when --max-tokens is 0");
   cmd->add_option("--schedule", a->schedule, "lr schedule: constant | decay | noam")->capture_default_str();

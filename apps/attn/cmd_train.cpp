@@ -183,6 +183,9 @@ void add_train_transformer_command(CLI::App& app) {
   cmd->add_option("--max-minutes", args->opt.max_minutes,
                   "wall-clock budget: stop after the step that uses it up (validation, checkpoint, loss.svg)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_flag(
+      "--cpu-minutes", args->opt.cpu_budget,
+      "--max-minutes counts this process's CPU time, not wall time (equal budgets on a busy machine)");
   cmd->add_option("--max-tokens", args->opt.max_tokens, "token budget per batch")->capture_default_str();
   cmd->add_option("--batch-size", args->opt.batch_size, "sentences per batch when --max-tokens is 0");
   cmd->add_option("--warmup", args->opt.warmup, "Noam warm-up steps")->capture_default_str();

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "attn/decode/transformer_decoder.h"
 #include "attn/tensor/creation.h"
@@ -141,6 +143,31 @@ TEST(Trainer, ZeroTimeBudgetStopsAfterTheFirstStep) {
   EXPECT_NE(log.find("stopped: time budget of 0 minutes reached at step 1"), std::string::npos) << log;
   EXPECT_TRUE(fs::exists(d / "checkpoint" / "model.safetensors") && fs::exists(d / "loss.svg"));
   fs::remove_all(d);
+}
+
+// --cpu-minutes: the budget counts this process's CPU time. Sleeping does not use it, working does; a CPU
+// budget of 0 stops after the first step with its own log line.
+TEST(Trainer, CpuTimeBudgetCountsCpuNotSleep) {
+  const double t0 = train::process_cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double slept = train::process_cpu_seconds() - t0;
+  EXPECT_LT(slept, 0.1) << "300 ms asleep cost " << slept << " s of CPU";
+  volatile double sink = 0;
+  const double t1 = train::process_cpu_seconds();
+  while (train::process_cpu_seconds() - t1 < 0.05) sink = sink + 1;  // ends only if CPU time advances
+  EXPECT_GT(sink, 0);
+
+  const auto data = copy_data(32, 1, 6);
+  Generator gen(3);
+  models::Transformer model(tiny(0), gen);
+  testing::internal::CaptureStderr();
+  const auto r =
+      train::train(model, data, data,
+                   {.epochs = 5, .max_minutes = 0, .cpu_budget = true, .batch_size = 8, .progress = false});
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(r.out_of_time);
+  EXPECT_EQ(r.steps, 1);
+  EXPECT_NE(log.find("stopped: CPU-time budget of 0 minutes reached at step 1"), std::string::npos) << log;
 }
 
 TEST(Trainer, BatchesAddBosAndEosAndPad) {

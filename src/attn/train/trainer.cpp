@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -44,6 +45,13 @@ Seq2SeqBatch make_batch(const std::vector<Example>& data, const std::vector<size
   b.tgt_in = from_vector(tin, {B, static_cast<int64_t>(T)});
   b.tgt_out = from_vector(tout, {B, static_cast<int64_t>(T)});
   return b;
+}
+
+double process_cpu_seconds() {
+  timespec ts{};
+  ATTN_CHECK(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0,
+             "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 double evaluate_loss(Seq2SeqModel& model, const std::vector<Example>& data, size_t batch_size) {
@@ -240,9 +248,14 @@ TrainResult train(Seq2SeqModel& model, const std::vector<Example>& train_data,
   for (auto e = static_cast<int64_t>(p.valid_steps.size()); e < static_cast<int64_t>(p.valid_losses.size());
        ++e)
     p.valid_steps.push_back((e + 1) * steps_per_epoch);
-  const std::function<double()> now = o.clock ? o.clock : [] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-  };
+  const std::function<double()> now =
+      o.clock ? o.clock
+      : o.cpu_budget
+          ? std::function<double()>(process_cpu_seconds)
+          : [] {
+              return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+                  .count();
+            };
   const double start = now();
   bool out_of_time = false;
   ProgressBar bar(o.progress ? total : 0, o.log_every, stderr);
@@ -286,8 +299,8 @@ TrainResult train(Seq2SeqModel& model, const std::vector<Example>& train_data,
                                 p.valid_losses.back(), std::exp(p.valid_losses.back())));
     }
     if (out_of_time)
-      bar.message(
-          fmt::format("stopped: time budget of {} minutes reached at step {}", o.max_minutes, p.step));
+      bar.message(fmt::format("stopped: {}time budget of {} minutes reached at step {}",
+                              o.cpu_budget ? "CPU-" : "", o.max_minutes, p.step));
     if (stop && p.batch < static_cast<int64_t>(batches.size())) break;  // keep epoch/batch for resume
   }
   if (o.progress) bar.finish();

@@ -36,6 +36,9 @@ enum class LrSchedule {
   Decay,     // lr, multiplied by lr_decay at the start of every epoch from decay_from (1-based) on
 };
 
+// This process's CPU time in seconds (user + system, all threads): CLOCK_PROCESS_CPUTIME_ID.
+double process_cpu_seconds();
+
 struct TrainOptions {
   int64_t epochs = 1;
   int64_t max_steps = 0;  // optimizer steps; 0 = no limit (epochs decide)
@@ -44,9 +47,12 @@ struct TrainOptions {
   // reached at step S" on stderr, the final checkpoint (resumable mid-epoch), the model and loss.svg.
   // 0 stops after the first step.
   double max_minutes = -1;
-  std::function<double()> clock;  // seconds on a monotonic clock for max_minutes; empty = steady_clock
-  size_t batch_size = 32;         // sentences per batch when max_tokens == 0
-  size_t max_tokens = 0;          // token budget per batch (with padding), as text::Batcher
+  std::function<double()> clock;  // seconds on a monotonic clock for max_minutes; empty = see cpu_budget
+  // max_minutes counts this process's CPU time (all threads) instead of wall time: equal budgets for runs
+  // that share a loaded machine (with one thread, a minute of CPU is a minute of one core's work).
+  bool cpu_budget = false;
+  size_t batch_size = 32;  // sentences per batch when max_tokens == 0
+  size_t max_tokens = 0;   // token budget per batch (with padding), as text::Batcher
   double label_smoothing = 0.1;
   LrSchedule schedule = LrSchedule::Noam;
   double lr_factor = 1.0;  // the Noam schedule's factor (the Annotated Transformer uses 1–2)
