@@ -60,6 +60,27 @@ TEST_P(BertVsTransformers, LastHiddenStateAndPoolerWithin1e4) {
 
 INSTANTIATE_TEST_SUITE_P(MiniLM, BertVsTransformers, ::testing::Values("en", "ko"));
 
+// Inference (no grad) runs the fused attention kernel, training mode with grad the composed op: on the same
+// padded real batch the two agree to float32 rounding.
+TEST(Bert, FusedInferenceAttentionEqualsTheComposedOne) {
+  ATTN_REQUIRE_MODEL(test::minilm_dir());
+  static const auto bert = BertModel::from_pretrained(test::minilm_dir());
+  const auto& f = fixture();
+  Tensor fused;
+  {
+    NoGradGuard no_grad;
+    fused =
+        bert->forward(f["en.input_ids"], f["en.attention_mask"], f["en.token_type_ids"]).last_hidden_state;
+  }
+  const Tensor composed =
+      bert->forward(f["en.input_ids"], f["en.attention_mask"], f["en.token_type_ids"]).last_hidden_state;
+  ASSERT_TRUE(composed.requires_grad());  // the graph was recorded: the composed path ran
+  const double d = max_abs_diff(fused, composed);
+  std::printf("[ bert ] fused vs composed attention, %s: max-abs %.3g\n", shape_str(fused.shape()).c_str(),
+              d);
+  EXPECT_LE(d, 1e-5);
+}
+
 TEST(Bert, ParameterNamesAreTheCheckpointKeys) {
   ATTN_REQUIRE_MODEL(test::minilm_dir());
   const auto file = io::SafetensorsFile::open(test::minilm_dir() + "/model.safetensors");

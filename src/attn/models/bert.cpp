@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <limits>
 
+#include "attn/autograd/grad_mode.h"
 #include "attn/io/safetensors.h"
 #include "attn/nn/attention.h"
 #include "attn/nn/init.h"
 #include "attn/ops/activation.h"
+#include "attn/ops/attention.h"
 #include "attn/ops/binary.h"
 #include "attn/ops/shape.h"
 #include "attn/tensor/copy.h"
@@ -66,9 +68,13 @@ Tensor BertSelfAttention::forward(const Tensor& x, const Tensor& mask) {
   // (B, T, C) → (B, T, H, D) → (B, H, T, D): HF's transpose_for_scores.
   auto heads = [&](const Tensor& y) { return permute(view(y, {B, T, H, D}), {0, 2, 1, 3}); };
   const Tensor q = heads(query.forward(x)), k = heads(key.forward(x)), v = heads(value.forward(x));
-  // Dropout acts on the attention probabilities, inside attention (HF's self.dropout(attention_probs)).
-  const Tensor ctx =
-      nn::scaled_dot_product_attention(q, k, v, mask, dropout.p, is_training(), *gen_).output;  // (B,H,T,D)
+  // Inference (no graph, no dropout): the fused kernel, head by head in cache, written straight into the
+  // heads-concatenated layout. Otherwise the composed op, whose dropout acts on the attention
+  // probabilities (HF's self.dropout(attention_probs)).
+  const bool fused = !GradMode::is_enabled() && !(is_training() && dropout.p > 0) && q.dtype() == DType::F32;
+  const Tensor ctx = fused ? attention_inference(q, k, v, mask)
+                           : nn::scaled_dot_product_attention(q, k, v, mask, dropout.p, is_training(), *gen_)
+                                 .output;                     // (B, H, T, D)
   return reshape(permute(ctx, {0, 2, 1, 3}), {B, T, H * D});  // (B, T, C), heads concatenated
 }
 

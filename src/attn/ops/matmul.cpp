@@ -54,13 +54,7 @@ template <typename T>
 void run_gemm(kernels::MatrixBatch<T> c, kernels::MatrixBatch<const T> a, kernels::MatrixBatch<const T> b,
               kernels::GemmSize s, bool accumulate) {
   if constexpr (std::is_same_v<T, float>) {
-    if (kernels::gemm_fast_enabled() && kernels::gemm_thin_suits(s.M, s.N, b.rs)) {
-      kernels::matmul_thin(c, a, b, s, accumulate);
-    } else if (kernels::gemm_fast_enabled() && kernels::gemm_fast_suits(s.M, s.N, s.K, b.cs)) {
-      kernels::matmul_fast(c, a, b, s, accumulate);
-    } else {
-      kernels::matmul_blas(c, a, b, s, accumulate);
-    }
+    kernels::matmul_f32(c, a, b, s, accumulate);
   } else {
     kernels::matmul_reference(c, a, b, s, accumulate);
   }

@@ -339,7 +339,7 @@ bool offsets_distinct_increasing(const int64_t* off, int64_t n) {
 // below ~64³ multiply-adds, not worth waking a second thread for. one(p, threads) runs product p.
 template <typename One>
 void for_each_product(const MatrixBatch<float>& c, const GemmSize& s, One&& one) {
-  const int nt = get_num_threads();
+  const int nt = omp_in_parallel() ? 1 : get_num_threads();  // inside a fused kernel's task: this thread
   if (nt > 1 && s.batch >= nt && offsets_distinct_increasing(c.offsets, s.batch)) {
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (int64_t p = 0; p < s.batch; ++p) one(p, 1);
@@ -410,6 +410,19 @@ void matmul_prepacked(MatrixBatch<float> c, MatrixBatch<const float> a, const Pa
   const int64_t zero = 0;
   const MatrixBatch<const float> none{nullptr, &zero, 0, 0};
   for_each_product(c, s, [&](int64_t p, int nt) { gemm_one(c, a, none, p, s, accumulate, nt, b.panels()); });
+}
+
+void matmul_f32(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
+                bool accumulate) {
+  if (gemm_fast_enabled() && gemm_thin_suits(s.M, s.N, b.rs)) {
+    matmul_thin(c, a, b, s, accumulate);
+  } else if (gemm_fast_enabled() && gemm_fast_suits(s.M, s.N, s.K, b.cs)) {
+    matmul_fast(c, a, b, s, accumulate);
+  } else if (c.cs == 1 && blas_compatible(s.M, s.K, a.rs, a.cs) && blas_compatible(s.K, s.N, b.rs, b.cs)) {
+    matmul_blas(c, a, b, s, accumulate);
+  } else {
+    matmul_reference(c, a, b, s, accumulate);
+  }
 }
 
 bool gemm_thin_suits(int64_t M, int64_t N, int64_t b_rs) {

@@ -53,6 +53,13 @@ bool gemm_thin_suits(int64_t M, int64_t N, int64_t b_rs);
 void matmul_thin(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
                  bool accumulate);
 
+// C = A·B in float32 by the kernel that suits the product: matmul_thin, else matmul_fast, else OpenBLAS
+// (matmul_reference where an operand has a layout BLAS cannot read). The matmul op's choice, and the
+// products inside fused kernels (attention.h). Inside an OpenMP parallel region it runs on the calling
+// thread alone.
+void matmul_f32(MatrixBatch<float> c, MatrixBatch<const float> a, MatrixBatch<const float> b, GemmSize s,
+                bool accumulate);
+
 // B packed once into the 12 × 32 kernel's panels, for a B used by many products: a layer's weight read as
 // Wᵀ in inference, where packing it again on every product was 40 % of SentenceEncoder's time at 128-token
 // texts (each text runs alone). Products with it give the bits matmul_fast gives with the unpacked B (the

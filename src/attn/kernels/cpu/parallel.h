@@ -13,11 +13,12 @@
 
 namespace attn::kernels {
 
-// f(begin, end) on disjoint chunks covering [0, n); runs serially when n < grain.
+// f(begin, end) on disjoint chunks covering [0, n); runs serially when n < grain, or when called from
+// inside a parallel region (a fused kernel's per-thread task: no nested team).
 template <typename F>
 void parallel_for(int64_t n, int64_t grain, F&& f) {
   if (n <= 0) return;
-  if (n < grain) {
+  if (n < grain || omp_in_parallel()) {
     f(int64_t{0}, n);
     return;
   }
