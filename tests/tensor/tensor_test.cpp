@@ -4,6 +4,7 @@
 
 #include "attn/tensor/copy.h"
 #include "attn/tensor/creation.h"
+#include "attn/tensor/storage.h"
 #include "attn/tensor/view.h"
 #include "support/expect.h"
 
@@ -90,6 +91,38 @@ TEST(Tensor, ConvertAndCopyBetweenLayouts) {
   EXPECT_EQ(to_vector<int64_t>(convert(from_vector<float>({1.7f, -2.2f}), DType::I64)),
             (std::vector<int64_t>{1, -2}));
   EXPECT_THROW(copy_(zeros({2}), zeros({3})), Error);
+}
+
+// Freed large blocks are reused (not under AddressSanitizer, where the cache is off so every free is seen):
+// the same 2 MiB block comes back for a slightly smaller request, a block far larger is not handed out for
+// a small one, small blocks never enter the cache, and the limit holds.
+TEST(Storage, LargeFreedBlocksAreReusedUpToTheLimit) {
+  Storage::set_cache_limit(64u << 20);
+  const size_t before = Storage::cached_bytes();
+  void* first = nullptr;
+  {
+    const auto a = Storage::allocate(2u << 20);
+    first = a->data();
+  }
+  const size_t kept = Storage::cached_bytes() - before;
+  if (kept == 0) {  // the sanitizer build: nothing kept, whatever the limit
+    EXPECT_EQ(Storage::cached_bytes(), 0u);
+  } else {
+    EXPECT_EQ(kept, size_t{2} << 20);
+    const auto b = Storage::allocate((2u << 20) - 4096);  // within a quarter: the same block
+    EXPECT_EQ(b->data(), first);
+    EXPECT_EQ(b->nbytes(), (size_t{2} << 20) - 4096);
+    { const auto big = Storage::allocate(8u << 20); }
+    const auto small = Storage::allocate(1u << 20);  // the 8 MiB block is 8× too big: not reused
+    EXPECT_EQ(Storage::cached_bytes(), before + (size_t{8} << 20));
+    { const auto tiny = Storage::allocate(4096); }  // below 1 MiB: straight back to malloc
+    EXPECT_EQ(Storage::cached_bytes(), before + (size_t{8} << 20));
+    Storage::set_cache_limit(4u << 20);  // over the new limit: freed, largest first
+    EXPECT_LE(Storage::cached_bytes(), size_t{4} << 20);
+    { const auto c = Storage::allocate(6u << 20); }  // would exceed the limit: freed, not kept
+    EXPECT_LE(Storage::cached_bytes(), size_t{4} << 20);
+  }
+  Storage::set_cache_limit(512u << 20);
 }
 
 TEST(Tensor, PrintsLikePyTorch) {

@@ -2,6 +2,10 @@
 //
 // Storage either owns its memory (allocate) or borrows it from an owner kept alive by a shared_ptr (wrap),
 // which is how a memory-mapped safetensors file backs tensors without copying.
+//
+// Freed blocks of 1 MiB and more are kept for reuse (up to 512 MiB in all; ATTN_MEMORY_CACHE_MB sets the
+// limit, 0 turns it off; always off under AddressSanitizer): a model's forward pass allocates the same
+// activation sizes every call, and fresh pages from the kernel cost a page fault and a zeroing each.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +19,10 @@ class Storage {
   static std::shared_ptr<Storage> allocate(size_t nbytes);
   // Borrowed memory: `owner` keeps `data` valid for as long as this storage lives.
   static std::shared_ptr<Storage> wrap(void* data, size_t nbytes, std::shared_ptr<void> owner);
+
+  // Bytes held by freed blocks kept for reuse; set_cache_limit(0) frees them all and stops keeping any.
+  static size_t cached_bytes();
+  static void set_cache_limit(size_t bytes);
 
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
