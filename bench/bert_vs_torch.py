@@ -12,10 +12,16 @@ checkpoint exported by torch.onnx.export (opset 14, dynamic batch and length; ca
 build/bert-onnx/) with graph optimisations on, intra_op_num_threads = threads, the same pooling in numpy;
 the export is checked against torch (max-abs printed) before timing. Prints sentences/s and attn/torch,
 attn/ORT ratios (> 1: attn faster).
+
+With `--rss build/<dir>/bench/bench_bert` it then measures each engine's peak resident memory per shape
+(1 thread): every (engine, shape) runs in a fresh process — the model loaded, the shape run 3 times — and
+its peak RSS is read from os.wait4's rusage (ru_maxrss), the same measure for all three.
 """
 import argparse
 import os
 import pathlib
+import subprocess
+import sys
 
 import numpy as np
 import torch
@@ -90,16 +96,53 @@ def attn_rates(path):
     return out
 
 
+def load_hf():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import BertModel
+    return BertModel.from_pretrained(str(ROOT / "models" / "all-MiniLM-L6-v2"), attn_implementation="eager").eval()
+
+
+def child(engine, B, T):
+    """One engine, one shape, 3 runs, in this (fresh) process: what --rss measures."""
+    if engine == "torch":
+        time_hf(load_hf(), B, T, 1, 3, min_time=0)
+    else:
+        time_ort(ROOT / "build" / "bert-onnx" / "all-MiniLM-L6-v2.onnx", B, T, 1, 3, min_time=0)
+
+
+def peak_rss_mb(cmd):
+    """Runs cmd to completion; its peak resident set size in MB (ru_maxrss of that child alone)."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(p.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed: {p.stderr.read().decode()[-2000:]}")
+    return usage.ru_maxrss / 1024
+
+
+def rss_table(bench):
+    print("peak RSS, MB (a fresh process per engine and shape, 1 thread, 3 runs)")
+    print(f"{'B x T':>9} {'HF torch':>9} {'ONNX Runtime':>13} {'attn forward':>13} {'attn encode':>12}")
+    me = [sys.executable, str(pathlib.Path(__file__).resolve()), "-", "--child"]
+    for B, T in SHAPES:
+        row = [peak_rss_mb(me + [e, str(B), str(T)]) for e in ("torch", "ort")]
+        for path in ("forward", "encode"):
+            row.append(peak_rss_mb([bench, f"--benchmark_filter=BM_{path}/B:{B}/T:{T}/t:1/",
+                                    "--benchmark_min_time=0", "--benchmark_repetitions=3"]))
+        print(f"{B:>4} x {T:<3} {row[0]:9.0f} {row[1]:13.0f} {row[2]:13.0f} {row[3]:12.0f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("attn_json")
+    ap.add_argument("attn_json", help="bench_bert's JSON output ('-' with --child)")
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--rss", metavar="BENCH_BERT", help="also measure peak RSS, running this bench_bert binary")
+    ap.add_argument("--child", nargs=3, metavar=("ENGINE", "B", "T"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.child:
+        return child(args.child[0], int(args.child[1]), int(args.child[2]))
     import transformers
-    from transformers import BertModel
 
-    model = BertModel.from_pretrained(str(ROOT / "models" / "all-MiniLM-L6-v2"), attn_implementation="eager").eval()
+    model = load_hf()
     attn = attn_rates(args.attn_json)
     onnx_path = onnx_model(model)
     print(f"torch {torch.__version__}, transformers {transformers.__version__}; sentences/s (median of {args.repeats})")
@@ -117,6 +160,8 @@ def main():
             ox = time_ort(onnx_path, B, T, threads, args.repeats)
             print(f"{B:>4} x {T:<3} {threads:>3} {pair(hf)} {pair(ox)} {pair(fwd)} {pair(enc)} {ratio(fwd, hf):>11}"
                   f" {ratio(enc, hf):>11} {ratio(fwd, ox):>11} {ratio(enc, ox):>11}")
+    if args.rss:
+        rss_table(args.rss)
 
 
 if __name__ == "__main__":
