@@ -185,5 +185,19 @@ TEST(Trainer, EtaFormat) {
   EXPECT_EQ(train::ProgressBar::format_eta(3720), "1h02m");
 }
 
+// With a budget, each line says how much of it is left (the schedule's ETA can be days).
+TEST(Trainer, ProgressLineShowsTheBudgetLeft) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  train::ProgressBar bar(1000, 1, f);
+  bar.set_budget([] { return 185.0; }, "CPU budget");
+  bar.update(1, 2.0, 100, 1e-3);
+  std::rewind(f);
+  char buf[512] = {};
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  EXPECT_NE(std::string(buf, n).find("| CPU budget 3m05s left"), std::string::npos) << buf;
+}
+
 }  // namespace
 }  // namespace attn

@@ -23,6 +23,11 @@ std::string ProgressBar::format_eta(double s) {
   return fmt::format("{}s", t);
 }
 
+void ProgressBar::set_budget(std::function<double()> seconds_left, std::string label) {
+  budget_left_ = std::move(seconds_left);
+  budget_label_ = std::move(label);
+}
+
 void ProgressBar::update(int64_t step, double loss, int64_t tokens, double lr, const std::string& metrics) {
   if (first_step_ < 0) first_step_ = step - 1;
   tokens_ += tokens;
@@ -33,7 +38,9 @@ void ProgressBar::update(int64_t step, double loss, int64_t tokens, double lr, c
       fmt::format("step {}{} | loss {:.4f} | {} | {:.0f} tok/s | lr {:.3e} | ETA {}", step,
                   total_ > 0 ? fmt::format("/{}", total_) : "", loss,
                   metrics.empty() ? fmt::format("ppl {:.2f}", std::exp(std::min(loss, 50.0))) : metrics,
-                  elapsed > 0 ? static_cast<double>(tokens_) / elapsed : 0.0, lr, format_eta(eta));
+                  elapsed > 0 ? static_cast<double>(tokens_) / elapsed : 0.0, lr, format_eta(eta)) +
+      (budget_left_ ? fmt::format(" | {} {} left", budget_label_, format_eta(std::max(0.0, budget_left_())))
+                    : std::string());
   if (tty_) {
     fmt::print(out_, "\r{:<100}", line);
     open_line_ = true;

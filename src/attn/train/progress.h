@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 namespace attn::train {
@@ -15,6 +16,9 @@ class ProgressBar {
   // loss: mean token loss of the last step; tokens: target tokens processed in it. `metrics` (e.g.
   // "mlm acc 0.412 | nsp acc 0.770"), when given, is shown instead of the perplexity.
   void update(int64_t step, double loss, int64_t tokens, double lr, const std::string& metrics = {});
+  // A time budget: each line then ends "| budget 12m03s left" (`label` "budget" or "CPU budget"): what
+  // decides when a --max-minutes run stops, where the step-based ETA is that of the whole schedule.
+  void set_budget(std::function<double()> seconds_left, std::string label = "budget");
   void message(const std::string& line);  // a full line (e.g. validation results), not overwritten
   void finish();
   static std::string format_eta(double seconds);  // "1h02m", "3m05s", "12s"
@@ -26,6 +30,8 @@ class ProgressBar {
   bool open_line_ = false;
   std::chrono::steady_clock::time_point start_;
   int64_t tokens_ = 0, first_step_ = -1;
+  std::function<double()> budget_left_;
+  std::string budget_label_;
 };
 
 }  // namespace attn::train

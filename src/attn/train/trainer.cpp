@@ -259,6 +259,9 @@ TrainResult train(Seq2SeqModel& model, const std::vector<Example>& train_data,
   const double start = now();
   bool out_of_time = false;
   ProgressBar bar(o.progress ? total : 0, o.log_every, stderr);
+  if (o.max_minutes >= 0)
+    bar.set_budget([&] { return o.max_minutes * 60 - (now() - start); },
+                   o.cpu_budget ? "CPU budget" : "budget");
   model.module().train();
   bool stop = o.max_steps > 0 && p.step >= o.max_steps;
   for (; p.epoch < o.epochs && !stop; ++p.epoch, p.batch = 0) {
