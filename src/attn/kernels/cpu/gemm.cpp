@@ -119,12 +119,17 @@ __attribute__((always_inline)) inline void store_tile(const __m512 (&acc)[MR][2]
 
 // a: the tile's A values, element (r, k) at a[r·a_rs + k·a_ks] — a packed panel (a_rs = 1, a_ks = MR) or A
 // itself when it is row-major (a_rs = its row stride, a_ks = 1: no packing, each row read in order).
+// prefetch (optional): a panel laid out as b, read next — its two cache lines of each k are requested.
 void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a_ks,
-                  const float* __restrict b, const Tile& t) {
+                  const float* __restrict b, const Tile& t, const float* prefetch = nullptr) {
   __m512 acc[MR][2];
 #pragma GCC unroll 12
   for (int64_t r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k) {
+    if (prefetch != nullptr) {
+      _mm_prefetch(reinterpret_cast<const char*>(prefetch + k * NR), _MM_HINT_T1);
+      _mm_prefetch(reinterpret_cast<const char*>(prefetch + k * NR + 16), _MM_HINT_T1);
+    }
     const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
 #pragma GCC unroll 12
     for (int64_t r = 0; r < MR; ++r) {
@@ -141,7 +146,7 @@ void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a
 // The same tile in portable C++ (what a build without AVX-512 runs: correct, not tuned; matmul uses
 // OpenBLAS there, see gemm_fast_enabled).
 void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a_ks,
-                  const float* __restrict b, const Tile& t) {
+                  const float* __restrict b, const Tile& t, const float* /*prefetch*/ = nullptr) {
   float acc[MR][NR] = {};
   for (int64_t k = 0; k < kc; ++k, a += a_ks, b += NR)
     for (int64_t r = 0; r < MR; ++r)
@@ -190,10 +195,18 @@ void gemm_block(float* C, int64_t crs, int64_t ccs, const float* A, int64_t ars,
                          std::min(MR, mc - ir),
                          std::min(NR, nc - jr),
                          add};
+            // Prepacked weights stream from memory: the first row tile of each panel requests the next
+            // panel (the next strip, or the next slice's first one) into L2 — +13 % for MiniLM at 128
+            // tokens per text. A B packed above is in cache already.
+            const float* pf = nullptr;
+            if (prepacked && ir == 0)
+              pf = jr + NR < nc  ? b_panel(jr + NR)
+                   : pc + KC < K ? prepacked + jc / NR * K * NR + (pc + KC) * NR
+                                 : nullptr;
             if (ir < packed_from) {
-              micro_kernel(kc, A + (ic + ir) * ars + pc, ars, 1, b_panel(jr), t);
+              micro_kernel(kc, A + (ic + ir) * ars + pc, ars, 1, b_panel(jr), t, pf);
             } else {
-              micro_kernel(kc, pa + ir * kc, 1, MR, b_panel(jr), t);
+              micro_kernel(kc, pa + ir * kc, 1, MR, b_panel(jr), t, pf);
             }
           }
         }
