@@ -115,7 +115,7 @@ TEST(Storage, LargeFreedBlocksAreReusedUpToTheLimit) {
     { const auto big = Storage::allocate(8u << 20); }
     const auto small = Storage::allocate(1u << 20);  // the 8 MiB block is 8× too big: not reused
     EXPECT_EQ(Storage::cached_bytes(), before + (size_t{8} << 20));
-    { const auto tiny = Storage::allocate(4096); }  // below 1 MiB: straight back to malloc
+    { const auto tiny = Storage::allocate(4096); }  // below 128 KiB: straight back to malloc
     EXPECT_EQ(Storage::cached_bytes(), before + (size_t{8} << 20));
     Storage::set_cache_limit(4u << 20);  // over the new limit: freed, largest first
     EXPECT_LE(Storage::cached_bytes(), size_t{4} << 20);

@@ -13,9 +13,9 @@ namespace attn {
 
 namespace {
 
-constexpr size_t kAlign = 64;           // one cache line; also what AVX-512 loads like
-constexpr size_t kCacheMin = 1u << 20;  // blocks from 1 MiB go through the cache
-constexpr size_t kGranule = 1u << 12;   // and are rounded up to whole 4 KiB pages
+constexpr size_t kAlign = 64;             // one cache line; also what AVX-512 loads like
+constexpr size_t kCacheMin = 128u << 10;  // blocks from 128 KiB (glibc mmaps from there) use the cache
+constexpr size_t kGranule = 1u << 12;     // and are rounded up to whole 4 KiB pages
 
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kSanitized = true;

@@ -3,7 +3,7 @@
 // Storage either owns its memory (allocate) or borrows it from an owner kept alive by a shared_ptr (wrap),
 // which is how a memory-mapped safetensors file backs tensors without copying.
 //
-// Freed blocks of 1 MiB and more are kept for reuse (up to 512 MiB in all; ATTN_MEMORY_CACHE_MB sets the
+// Freed blocks of 128 KiB and more are kept for reuse (up to 512 MiB in all; ATTN_MEMORY_CACHE_MB sets the
 // limit, 0 turns it off; always off under AddressSanitizer): a model's forward pass allocates the same
 // activation sizes every call, and fresh pages from the kernel cost a page fault and a zeroing each.
 #pragma once
