@@ -5,11 +5,11 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <exception>
 #include <filesystem>
 #include <limits>
 
 #include "attn/autograd/grad_mode.h"
+#include "attn/core/parallel_tasks.h"
 #include "attn/core/threads.h"
 #include "attn/io/safetensors.h"
 #include "attn/nn/attention.h"
@@ -230,17 +230,7 @@ Tensor encode_in_chunks(BertEncoder& encoder, const Tensor& x, const Tensor& mas
     for (int64_t c = 0; c < chunks; ++c) run(c);
     return out;
   }
-  std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int64_t c = 0; c < chunks; ++c) {
-    try {
-      run(c);
-    } catch (...) {
-#pragma omp critical
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_tasks(chunks, threads, 1, run);
   return out;
 }
 

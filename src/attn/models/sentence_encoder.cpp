@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "attn/autograd/grad_mode.h"
+#include "attn/core/parallel_tasks.h"
 #include "attn/core/threads.h"
 #include "attn/nn/linear.h"
 #include "attn/ops/shape.h"
@@ -190,17 +190,8 @@ std::vector<std::vector<float>> SentenceEncoder::embed_windows(
     for (size_t i = 0; i < windows.size(); ++i) embed_one(i);
     return pooled;
   }
-  std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (size_t i = 0; i < windows.size(); ++i) {
-    try {
-      embed_one(i);
-    } catch (...) {
-#pragma omp critical
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_tasks(static_cast<int64_t>(windows.size()), threads, 1,
+                 [&](int64_t i) { embed_one(static_cast<size_t>(i)); });
   return pooled;
 }
 

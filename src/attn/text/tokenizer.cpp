@@ -5,9 +5,9 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <exception>
 
 #include "attn/core/error.h"
+#include "attn/core/parallel_tasks.h"
 #include "attn/core/threads.h"
 #include "attn/text/decoders/wordpiece.h"
 #include "attn/text/models/wordpiece.h"
@@ -258,17 +258,8 @@ namespace {
 // Runs f(i) for i in [0, n) on attn's threads; the first exception is rethrown on the calling thread.
 template <class F>
 void parallel_for(size_t n, F f) {
-  std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic, 16) num_threads(get_num_threads())
-  for (size_t i = 0; i < n; ++i) {
-    try {
-      f(i);
-    } catch (...) {
-#pragma omp critical
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_tasks(static_cast<int64_t>(n), get_num_threads(), 16,
+                 [&](int64_t i) { f(static_cast<size_t>(i)); });
 }
 
 }  // namespace
