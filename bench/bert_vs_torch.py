@@ -15,7 +15,8 @@ attn/ORT ratios (> 1: attn faster).
 
 With `--rss build/<dir>/bench/bench_bert` it then measures each engine's peak resident memory per shape
 (1 thread): every (engine, shape) runs in a fresh process — the model loaded, the shape run 3 times — and
-its peak RSS is read from os.wait4's rusage (ru_maxrss), the same measure for all three.
+its peak RSS is read from os.wait4's rusage (ru_maxrss, spawned from a small launcher), the same
+measure for all three.
 """
 import argparse
 import os
@@ -110,13 +111,23 @@ def child(engine, B, T):
         time_ort(ROOT / "build" / "bert-onnx" / "all-MiniLM-L6-v2.onnx", B, T, 1, 3, min_time=0)
 
 
+# Launches cmd from a small fresh interpreter and prints the grandchild's ru_maxrss: Linux counts a forked
+# child's pre-exec RSS in its maxrss, so a child forked from this (1.5 GB) process would report 1.5 GB.
+_LAUNCHER = ("import os, sys\n"
+             "pid = os.posix_spawn(sys.argv[1], sys.argv[1:], dict(os.environ),\n"
+             "                     file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])\n"
+             "_, status, usage = os.wait4(pid, 0)\n"
+             "print(usage.ru_maxrss if status == 0 else -1)\n")
+
+
 def peak_rss_mb(cmd):
-    """Runs cmd to completion; its peak resident set size in MB (ru_maxrss of that child alone)."""
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(p.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{' '.join(map(str, cmd))} failed: {p.stderr.read().decode()[-2000:]}")
-    return usage.ru_maxrss / 1024
+    """Runs cmd to completion; its peak resident set size in MB (ru_maxrss of that process alone)."""
+    p = subprocess.run(["/usr/bin/python3", "-S", "-c", _LAUNCHER, *map(str, cmd)], capture_output=True,
+                       text=True, cwd=ROOT)
+    kb = int(p.stdout.strip() or -1)
+    if p.returncode != 0 or kb < 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed: {p.stderr[-2000:]}")
+    return kb / 1024
 
 
 def rss_table(bench):
