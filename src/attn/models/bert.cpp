@@ -222,8 +222,13 @@ Tensor encode_in_chunks(BertEncoder& encoder, const Tensor& x, const Tensor& mas
   if (chunks <= 1) return encoder.forward(x, mask);
   Tensor out = empty(x.shape(), x.dtype());
   auto run = [&](int64_t c) {
+    // Grad mode is per thread: the caller's NoGradGuard does not reach the pool's threads, and without it
+    // a chunk there would record a graph and miss the inference kernels (packed weights, fused attention).
+    NoGradGuard no_grad;
     const int64_t b0 = c * per, nb = std::min(per, B - b0);
-    copy_(narrow(out, 0, b0, nb), encoder.forward(narrow(x, 0, b0, nb), narrow(mask, 0, b0, nb)));
+    const Tensor y = encoder.forward(narrow(x, 0, b0, nb), narrow(mask, 0, b0, nb));
+    ATTN_CHECK(!y.requires_grad(), "BertModel: an inference chunk recorded a graph (grad mode leaked)");
+    copy_(narrow(out, 0, b0, nb), y);
   };
   const int threads = get_num_threads();
   if (chunks < threads || omp_in_parallel()) {
