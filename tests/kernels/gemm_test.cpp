@@ -73,7 +73,8 @@ TEST(Gemm, FastMatchesReferenceOnAwkwardShapes) {
   std::printf("[ gemm ] AVX-512 micro-kernel: %s\n", gemm_fast_available() ? "yes" : "no (portable one)");
   const std::vector<std::array<int64_t, 3>> shapes = {
       {1, 1, 1},      {12, 32, 1},    {13, 33, 7},   {11, 31, 257}, {24, 64, 256},
-      {100, 70, 300}, {145, 97, 513}, {7, 2100, 20}, {150, 40, 1},  {37, 129, 64}};
+      {100, 70, 300}, {145, 97, 513}, {7, 2100, 20}, {150, 40, 1},  {37, 129, 64},
+      {128, 64, 40},  {260, 33, 48},  {16, 32, 96}};  // last row tiles of 8, 8 and 4 rows, all valid
   int i = 0;
   for (const auto& [M, N, K] : shapes) {
     for (int layout = 0; layout < 4; ++layout) {

@@ -91,9 +91,10 @@ struct Tile {
 
 #if defined(__AVX512F__)
 // The register tile: acc[r] = Σ_k a[k·MR + r] · b[k·NR .. k·NR + 32), one FMA chain per element, k in order.
-__attribute__((always_inline)) inline void store_tile(const __m512 (&acc)[MR][2], const Tile& t) {
-  if (t.mr == MR && t.nr == NR && t.cs == 1) {
-    for (int64_t r = 0; r < MR; ++r) {
+template <int R>
+__attribute__((always_inline)) inline void store_tile(const __m512 (&acc)[R][2], const Tile& t) {
+  if (t.mr == R && t.nr == NR && t.cs == 1) {
+    for (int64_t r = 0; r < R; ++r) {
       float* row = t.c + r * t.rs;
       if (t.add) {
         _mm512_storeu_ps(row, _mm512_add_ps(_mm512_loadu_ps(row), acc[r][0]));
@@ -105,8 +106,8 @@ __attribute__((always_inline)) inline void store_tile(const __m512 (&acc)[MR][2]
     }
     return;
   }
-  alignas(64) float tmp[MR][NR];
-  for (int64_t r = 0; r < MR; ++r) {
+  alignas(64) float tmp[R][NR];
+  for (int64_t r = 0; r < R; ++r) {
     _mm512_store_ps(tmp[r], acc[r][0]);
     _mm512_store_ps(tmp[r] + 16, acc[r][1]);
   }
@@ -120,11 +121,15 @@ __attribute__((always_inline)) inline void store_tile(const __m512 (&acc)[MR][2]
 // a: the tile's A values, element (r, k) at a[r·a_rs + k·a_ks] — a packed panel (a_rs = 1, a_ks = MR) or A
 // itself when it is row-major (a_rs = its row stride, a_ks = 1: no packing, each row read in order).
 // prefetch (optional): a panel laid out as b, read next — its two cache lines of each k are requested.
-void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a_ks,
-                  const float* __restrict b, const Tile& t, const float* prefetch = nullptr) {
-  __m512 acc[MR][2];
+// R = MR rows, or fewer for the last row tile of a block (t.mr ≤ R): 8 or 4 rows there instead of 12, so an
+// M of 128 or 256 computes no zero rows. Each element is the same FMA chain in k order whatever R is, so a
+// row's bits do not depend on the tile it falls in.
+template <int R>
+void micro_kernel_rows(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a_ks,
+                       const float* __restrict b, const Tile& t, const float* prefetch) {
+  __m512 acc[R][2];
 #pragma GCC unroll 12
-  for (int64_t r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  for (int64_t r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k) {
     if (prefetch != nullptr) {
       _mm_prefetch(reinterpret_cast<const char*>(prefetch + k * NR), _MM_HINT_T1);
@@ -132,7 +137,7 @@ void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a
     }
     const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
 #pragma GCC unroll 12
-    for (int64_t r = 0; r < MR; ++r) {
+    for (int64_t r = 0; r < R; ++r) {
       const __m512 ar = _mm512_set1_ps(a[r * a_rs]);
       acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
       acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
@@ -140,7 +145,18 @@ void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a
     a += a_ks;
     b += NR;
   }
-  store_tile(acc, t);
+  store_tile<R>(acc, t);
+}
+
+void micro_kernel(int64_t kc, const float* __restrict a, int64_t a_rs, int64_t a_ks,
+                  const float* __restrict b, const Tile& t, const float* prefetch = nullptr) {
+  if (t.mr > 8) {
+    micro_kernel_rows<MR>(kc, a, a_rs, a_ks, b, t, prefetch);
+  } else if (t.mr > 4) {
+    micro_kernel_rows<8>(kc, a, a_rs, a_ks, b, t, prefetch);
+  } else {
+    micro_kernel_rows<4>(kc, a, a_rs, a_ks, b, t, prefetch);
+  }
 }
 #else
 // The same tile in portable C++ (what a build without AVX-512 runs: correct, not tuned; matmul uses
