@@ -11,7 +11,8 @@
 # Environment: BUDGET (minutes of CPU time per model, one thread: `--max-minutes B --cpu-minutes`, so runs
 # sharing a busy machine get the same work; unset = EPOCHS epochs each), EPOCHS (1), THREADS (1),
 # PARALLEL (2 trainings at a time), MODELS ("none bahdanau luong transformer"), TRANSFORMER (an already
-# trained `attn train transformer` directory to score as (d) instead of training one).
+# trained `attn train transformer` directory to score as (d) instead of training one), BEAM (1 = greedy;
+# k > 1: beam search of width k, length penalty α = 0.6, for every model alike).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-/tmp/seq2seq_story}
@@ -21,6 +22,7 @@ epochs=${EPOCHS:-1}
 threads=${THREADS:-1}
 parallel=${PARALLEL:-2}
 steps=${STORY_STEPS:-train translate evaluate}
+beam=${BEAM:-1}
 models=${MODELS:-none bahdanau luong transformer}
 [[ -n "${TRANSFORMER:-}" ]] && models=${models//transformer/}
 budget=()
@@ -59,7 +61,7 @@ if [[ " $steps " == *" translate "* ]]; then
   scored=($models)
   [[ -n "${TRANSFORMER:-}" ]] && { rm -rf "$out/transformer"; ln -s "$TRANSFORMER" "$out/transformer"; scored+=(transformer); }
   for m in "${scored[@]}"; do
-    ATTN_NUM_THREADS=$threads nice -n 5 "$attn" translate --model "$out/$m" --beam 1 --batch 64 \
+    ATTN_NUM_THREADS=$threads nice -n 5 "$attn" translate --model "$out/$m" --beam "$beam" --length-penalty 0.6 --batch 64 \
       < "$data/test_2016_flickr.de" > "$out/$m.hyp.txt"
   done
   # The alignment picture: a real test sentence (line 10 of test2016) through the Bahdanau model.
@@ -69,5 +71,6 @@ fi
 
 if [[ " $steps " == *" evaluate "* ]]; then
   "$here/.venv/bin/python" "$here/bench/seq2seq_story.py" --data "$data" --out "$out" \
-    --title "Multi30k test2016 de→en, ${BUDGET:+$BUDGET CPU-minutes each}${BUDGET:-after $epochs epoch(s)}: BLEU by source length"
+    --title "Multi30k test2016 de→en, ${BUDGET:+$BUDGET CPU-minutes each}${BUDGET:-after $epochs epoch(s)}, $([[ $beam == 1 ]] \
+    && echo greedy || echo "beam $beam"): BLEU by source length"
 fi
