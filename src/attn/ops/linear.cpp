@@ -53,7 +53,7 @@ void check_linear_args(const Tensor& x, const Tensor& weight, const Tensor& bias
   ATTN_CHECK_KIND(DTypeMismatch, x.dtype() == weight.dtype() && is_floating(x.dtype()),
                   "linear: expected float32 or float64 x and weight of one dtype, got {} and {}",
                   dtype_name(x.dtype()), dtype_name(weight.dtype()));
-  const int64_t in = weight.size(1), out = weight.size(0);
+  const int64_t out = weight.size(0);
   if (bias.defined()) {
     ATTN_CHECK_KIND(ShapeMismatch, bias.dim() == 1 && bias.size(0) == out,
                     "linear: expected bias of shape [{}] for weight {}, got {}", out,
