@@ -199,5 +199,21 @@ TEST(Trainer, ProgressLineShowsTheBudgetLeft) {
   EXPECT_NE(std::string(buf, n).find("| CPU budget 3m05s left"), std::string::npos) << buf;
 }
 
+// With 999 steps to go at ≥ 10 ms a step, the steps would need ≥ 10 s; a 2-second budget ends the run first,
+// and the ETA says so (not the 43 hours a 1000-epoch budgeted run used to show).
+TEST(Trainer, EtaIsTheBudgetLeftWhenThatEndsTheRunFirst) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  train::ProgressBar bar(1000, 1, f);
+  bar.set_budget([] { return 2.0; }, "budget");
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  bar.update(1, 2.0, 100, 1e-3);
+  std::rewind(f);
+  char buf[512] = {};
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  EXPECT_NE(std::string(buf, n).find("| ETA 2s | budget 2s left"), std::string::npos) << buf;
+}
+
 }  // namespace
 }  // namespace attn

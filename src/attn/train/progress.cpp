@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace attn::train {
@@ -33,7 +34,9 @@ void ProgressBar::update(int64_t step, double loss, int64_t tokens, double lr, c
   tokens_ += tokens;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double done = static_cast<double>(step - first_step_);
-  const double eta = total_ > 0 && done > 0 ? elapsed / done * static_cast<double>(total_ - step) : NAN;
+  double eta = total_ > 0 && done > 0 ? elapsed / done * static_cast<double>(total_ - step) : NAN;
+  // A budget that runs out first ends the run first: the ETA is then what is left of it.
+  if (budget_left_) eta = std::isfinite(eta) ? std::min(eta, std::max(0.0, budget_left_())) : eta;
   const std::string line =
       fmt::format("step {}{} | loss {:.4f} | {} | {:.0f} tok/s | lr {:.3e} | ETA {}", step,
                   total_ > 0 ? fmt::format("/{}", total_) : "", loss,
