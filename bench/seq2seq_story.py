@@ -35,7 +35,7 @@ def svg_chart(results, counts, path, title):
     y = lambda v: top + ph * (1 - v / ymax)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
            f'<rect width="{W}" height="{H}" fill="white"/>',
-           f'<text x="{left + pw / 2}" y="22" text-anchor="middle" font-size="14">{title}</text>',
+           f'<text x="{W / 2}" y="22" text-anchor="middle" font-size="14">{title}</text>',
            f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="black"/>',
            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="black"/>']
     step = next(st for lim, st in ((10, 1), (20, 2), (50, 5), (1e9, 10)) if ymax <= lim)
