@@ -70,7 +70,8 @@ if [[ " $steps " == *" translate "* ]]; then
 fi
 
 if [[ " $steps " == *" evaluate "* ]]; then
+  trained=$([[ -n "${BUDGET:-}" ]] && echo "$BUDGET CPU-minutes each" || echo "after $epochs epoch(s)")
+  decoded=$([[ $beam == 1 ]] && echo greedy || echo "beam $beam")
   "$here/.venv/bin/python" "$here/bench/seq2seq_story.py" --data "$data" --out "$out" \
-    --title "Multi30k test2016 de→en, ${BUDGET:+$BUDGET CPU-minutes each}${BUDGET:-after $epochs epoch(s)}, $([[ $beam == 1 ]] \
-    && echo greedy || echo "beam $beam"): BLEU by source length"
+    --title "Multi30k test2016 de→en, $trained, $decoded: BLEU by source length"
 fi
