@@ -12,7 +12,8 @@
 # sharing a busy machine get the same work; unset = EPOCHS epochs each), EPOCHS (1), THREADS (1),
 # PARALLEL (2 trainings at a time), MODELS ("none bahdanau luong transformer"), TRANSFORMER (an already
 # trained `attn train transformer` directory to score as (d) instead of training one), BEAM (1 = greedy;
-# k > 1: beam search of width k, length penalty α = 0.6, for every model alike).
+# k > 1: beam search of width k, length penalty α = 0.6, for every model alike), SEED (1: initialisation,
+# dropout and batch order of every training).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-/tmp/seq2seq_story}
@@ -23,6 +24,7 @@ threads=${THREADS:-1}
 parallel=${PARALLEL:-2}
 steps=${STORY_STEPS:-train translate evaluate}
 beam=${BEAM:-1}
+seed=${SEED:-1}
 models=${MODELS:-none bahdanau luong transformer}
 [[ -n "${TRANSFORMER:-}" ]] && models=${models//transformer/}
 budget=()
@@ -36,7 +38,7 @@ train() {  # $1 = none | bahdanau | luong | transformer
     nice -n 5 "$attn" train transformer --d-model 256 --heads 4 --layers 3 --ff 1024 --dropout 0.1 \
       --train-src "$data/train.de" --train-tgt "$data/train.en" --valid-src "$data/val.de" \
       --valid-tgt "$data/val.en" --out "$out/$1" --epochs "$epochs" "${budget[@]}" --max-tokens 6000 \
-      --warmup 500 --lr-factor 0.7 --label-smoothing 0.1 --clip 1.0 --seed 1 --threads "$threads" \
+      --warmup 500 --lr-factor 0.7 --label-smoothing 0.1 --clip 1.0 --seed "$seed" --threads "$threads" \
       --checkpoint-every 50 > "$out/$1.log" 2>&1
     return
   fi
@@ -44,7 +46,7 @@ train() {  # $1 = none | bahdanau | luong | transformer
     --layers 1 --dropout 0.2 --train-src "$data/train.de" --train-tgt "$data/train.en" \
     --valid-src "$data/val.de" --valid-tgt "$data/val.en" --out "$out/$1" --epochs "$epochs" \
     "${budget[@]}" --max-tokens 6000 --schedule constant --lr 1e-3 --clip 1.0 \
-    --seed 1 --threads "$threads" --checkpoint-every 50 > "$out/$1.log" 2>&1
+    --seed "$seed" --threads "$threads" --checkpoint-every 50 > "$out/$1.log" 2>&1
 }
 
 if [[ " $steps " == *" train "* ]]; then
