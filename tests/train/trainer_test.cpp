@@ -185,34 +185,33 @@ TEST(Trainer, EtaFormat) {
   EXPECT_EQ(train::ProgressBar::format_eta(3720), "1h02m");
 }
 
-// With a budget, each line says how much of it is left (the schedule's ETA can be days).
-TEST(Trainer, ProgressLineShowsTheBudgetLeft) {
+// The first progress line of a bar of 1000 steps with the budget `left` seconds, after one step that took at
+// least `step_ms`.
+std::string budget_line(double left, const char* label, int step_ms) {
   std::FILE* f = std::tmpfile();
-  ASSERT_NE(f, nullptr);
+  if (f == nullptr) return "(no tmpfile)";
   train::ProgressBar bar(1000, 1, f);
-  bar.set_budget([] { return 185.0; }, "CPU budget");
+  bar.set_budget([left] { return left; }, label);
+  std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
   bar.update(1, 2.0, 100, 1e-3);
   std::rewind(f);
   char buf[512] = {};
   const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
   std::fclose(f);
-  EXPECT_NE(std::string(buf, n).find("| CPU budget 3m05s left"), std::string::npos) << buf;
+  return std::string(buf, n);
+}
+
+// With a budget, each line says how much of it is left (the schedule's ETA can be days).
+TEST(Trainer, ProgressLineShowsTheBudgetLeft) {
+  const std::string line = budget_line(185.0, "CPU budget", 0);
+  EXPECT_NE(line.find("| CPU budget 3m05s left"), std::string::npos) << line;
 }
 
 // With 999 steps to go at ≥ 10 ms a step, the steps would need ≥ 10 s; a 2-second budget ends the run first,
 // and the ETA says so (not the 43 hours a 1000-epoch budgeted run used to show).
 TEST(Trainer, EtaIsTheBudgetLeftWhenThatEndsTheRunFirst) {
-  std::FILE* f = std::tmpfile();
-  ASSERT_NE(f, nullptr);
-  train::ProgressBar bar(1000, 1, f);
-  bar.set_budget([] { return 2.0; }, "budget");
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  bar.update(1, 2.0, 100, 1e-3);
-  std::rewind(f);
-  char buf[512] = {};
-  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-  std::fclose(f);
-  EXPECT_NE(std::string(buf, n).find("| ETA 2s | budget 2s left"), std::string::npos) << buf;
+  const std::string line = budget_line(2.0, "budget", 10);
+  EXPECT_NE(line.find("| ETA 2s | budget 2s left"), std::string::npos) << line;
 }
 
 }  // namespace
