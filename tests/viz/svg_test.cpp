@@ -72,6 +72,20 @@ TEST(LinePlot, DrawsOnePolylinePerSeriesAndChecksLengths) {
   EXPECT_THROW(line_plot(series), Error);
 }
 
+// The legend right of the frame leaves room for a long name: its text starts at least 6 px a character
+// before the picture's right edge (11 px text; "train (label-smoothed)" was cut at "smoothe").
+TEST(LinePlot, LegendLeavesRoomForALongName) {
+  const std::string name = "train (label-smoothed)";
+  const std::vector<Series> series = {{name, {1, 2}, {3.0, 2.0}}};
+  const std::string s = line_plot(series, {.title = "loss"}).str();
+  const size_t at = s.find(">" + name + "<");
+  ASSERT_NE(at, std::string::npos);
+  const size_t x = s.rfind("<text x=\"", at);
+  ASSERT_NE(x, std::string::npos);
+  const double left = std::stod(s.substr(x + 9));
+  EXPECT_LE(left + 6.0 * static_cast<double>(name.size()), LinePlotOptions{}.width) << left;
+}
+
 TEST(Heatmap, OneCellPerValueAndLabelChecks) {
   const float v[6] = {0.1f, 0.9f, 0.0f, 0.5f, 0.5f, 0.0f};
   const std::string s = heatmap(v, 2, 3, {.row_labels = {"a", "b"}, .col_labels = {"x", "y", "z"}}).str();

@@ -25,7 +25,11 @@ Svg line_plot(const std::vector<Series>& series, const LinePlotOptions& o) {
   }
   if (xmin > xmax) xmin = 0, xmax = 1, ymin = 0, ymax = 1;
   const std::string y_label = o.log_y ? "log10 " + o.y_label : o.y_label;
-  const Frame f = draw_axes(svg, xmin, xmax, ymin, ymax, o.title, o.x_label, y_label, 150);
+  // The legend sits right of the frame: room for the longest name at ~6.5 px a character (11 px text).
+  size_t longest = 0;
+  for (const auto& s : series) longest = std::max(longest, s.name.size());
+  const double legend = std::max(150.0, 50.0 + 6.5 * static_cast<double>(longest));
+  const Frame f = draw_axes(svg, xmin, xmax, ymin, ymax, o.title, o.x_label, y_label, legend);
   for (size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
     std::vector<std::pair<double, double>> pts;
