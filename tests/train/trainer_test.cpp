@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "attn/decode/transformer_decoder.h"
@@ -41,6 +43,11 @@ models::TransformerConfig tiny(double dropout) {
           .dim_feedforward = 64,
           .dropout = dropout,
           .max_len = 32};
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 fs::path temp_dir(const std::string& name) {
@@ -83,6 +90,8 @@ TEST(Trainer, ResumedRunMatchesUninterruptedRun) {
   EXPECT_NE(full.step_losses[0], full.step_losses[7]);
   EXPECT_TRUE(fs::exists(a / "loss.svg") && fs::exists(a / "model.safetensors") &&
               fs::exists(a / "config.json"));
+  // The curve's legend says what the training loss is (default label smoothing 0.1).
+  EXPECT_NE(read_text(a / "loss.svg").find(">train (label smoothing 0.1)<"), std::string::npos);
   auto loaded = train::load_model(a.string());
   EXPECT_EQ(loaded->config.d_model, 32);
   fs::remove_all(a);
@@ -133,15 +142,20 @@ TEST(Trainer, ZeroTimeBudgetStopsAfterTheFirstStep) {
   models::Transformer model(tiny(0), gen);
   const fs::path d = temp_dir("budget0");
   testing::internal::CaptureStderr();
-  const auto r = train::train(
-      model, data, data,
-      {.epochs = 5, .max_minutes = 0, .batch_size = 8, .out_dir = d.string(), .progress = false});
+  const auto r = train::train(model, data, data,
+                              {.epochs = 5,
+                               .max_minutes = 0,
+                               .batch_size = 8,
+                               .label_smoothing = 0,
+                               .out_dir = d.string(),
+                               .progress = false});
   const std::string log = testing::internal::GetCapturedStderr();
   EXPECT_TRUE(r.out_of_time);
   EXPECT_EQ(r.steps, 1);
   EXPECT_EQ(r.valid_losses.size(), 1u);
   EXPECT_NE(log.find("stopped: time budget of 0 minutes reached at step 1"), std::string::npos) << log;
   EXPECT_TRUE(fs::exists(d / "checkpoint" / "model.safetensors") && fs::exists(d / "loss.svg"));
+  EXPECT_NE(read_text(d / "loss.svg").find(">train<"), std::string::npos);  // no smoothing: plain "train"
   fs::remove_all(d);
 }
 

@@ -1,6 +1,8 @@
 // train::train — the loop of trainer.h: batches → loss → backward → clip → Adam → schedule → checkpoint.
 #include "attn/train/trainer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -178,8 +180,8 @@ Progress load_checkpoint(const std::string& out, Seq2SeqModel& model, optim::Opt
   return p;
 }
 
-void write_loss_curve(const std::string& path, const std::string& name, const Progress& p) {
-  viz::Series tr{"train (label-smoothed)", {}, {}};
+void write_loss_curve(const std::string& path, const std::string& name, const Progress& p, double smoothing) {
+  viz::Series tr{smoothing > 0 ? fmt::format("train (label smoothing {:g})", smoothing) : "train", {}, {}};
   for (size_t i = 0; i < p.step_losses.size(); ++i) {
     tr.x.push_back(static_cast<double>(i + 1));
     tr.y.push_back(p.step_losses[i]);
@@ -310,7 +312,7 @@ TrainResult train(Seq2SeqModel& model, const std::vector<Example>& train_data,
   if (!o.out_dir.empty()) {
     save_checkpoint(o.out_dir, model, opt, p);
     save_model(model, o.out_dir);
-    write_loss_curve(o.out_dir + "/loss.svg", model.name(), p);
+    write_loss_curve(o.out_dir + "/loss.svg", model.name(), p, o.label_smoothing);
   }
   return {p.step_losses, p.valid_losses, p.step, out_of_time};
 }
