@@ -1,6 +1,7 @@
 // bench_bert — all-MiniLM-L6-v2 sentence-embedding throughput (sentences/s) in attn, at the shapes of
 // issue 6: batch 1 × 16 tokens, 32 × 128 and 64 × 256, on 1 and 2 threads. Two paths:
-//   forward/B/T/tN  BertModel::forward on a (B, T) batch (one stacked matrix, as HF runs it)
+//   forward/B/T/tN  BertModel::forward on a (B, T) batch, as HF is given it (inside: chunks of whole
+//                   sequences, spread over the threads)
 //   encode/B/T/tN   SentenceEncoder::encode of B texts of T tokens (each text alone, texts spread over the
 //                   threads: the batch-independent path `attn embed` uses), pooling and normalisation
 //                   included
