@@ -74,6 +74,7 @@ fi
 if [[ " $steps " == *" evaluate "* ]]; then
   trained=$([[ -n "${BUDGET:-}" ]] && echo "$BUDGET CPU-minutes each" || echo "after $epochs epoch(s)")
   decoded=$([[ $beam == 1 ]] && echo greedy || echo "beam $beam")
+  [[ $seed != 1 ]] && decoded+=", seed $seed"
   "$here/.venv/bin/python" "$here/bench/seq2seq_story.py" --data "$data" --out "$out" \
     --title "Multi30k test2016 de→en, $trained, $decoded: BLEU by source length"
 fi
