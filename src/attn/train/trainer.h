@@ -47,7 +47,7 @@ struct TrainOptions {
   // reached at step S" on stderr, the final checkpoint (resumable mid-epoch), the model and loss.svg.
   // 0 stops after the first step.
   double max_minutes = -1;
-  std::function<double()> clock;  // seconds on a monotonic clock for max_minutes; empty = see cpu_budget
+  std::function<double()> clock = {};  // seconds on a monotonic clock for max_minutes; empty = see cpu_budget
   // max_minutes counts this process's CPU time (all threads) instead of wall time: equal budgets for runs
   // that share a loaded machine (with one thread, a minute of CPU is a minute of one core's work).
   bool cpu_budget = false;
